@@ -1,0 +1,54 @@
+# Pathways: the README's two commands are `make run` and `make test`.
+# Needs python3 (3.11 or newer), make and npm; everything else lands in .venv and .state.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Re-install only when pyproject.toml changes.
+INSTALLED := $(VENV)/.installed
+SOURCES ?= seed_data/sources.toml
+
+.PHONY: run test install lint typecheck index bench clean
+
+# run: start Meilisearch, index seed_data, serve the API on http://127.0.0.1:8000
+run: $(INSTALLED)
+	$(BIN)/pathways
+
+# test: fetch and verify Meilisearch, then lint, type-check and run every test
+test: $(INSTALLED)
+	$(BIN)/python -m meili_local ensure
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+	$(BIN)/pytest
+
+install: $(INSTALLED)
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Pathways needs Python 3.11 or newer; set PYTHON=python3.11 (or newer)." >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(INSTALLED): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -e '.[dev]'
+	@touch $@
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+
+typecheck: $(INSTALLED)
+	$(BIN)/mypy
+
+# index: re-index seed_data into the Meilisearch named by PATHWAYS_MEILI_URL (and _KEY)
+index: $(INSTALLED)
+	@test -n "$$PATHWAYS_MEILI_URL" || \
+		{ echo "Set PATHWAYS_MEILI_URL (and PATHWAYS_MEILI_KEY) first; \`make run\` indexes by itself." >&2; exit 2; }
+	$(BIN)/pathways-indexer index --sources $(SOURCES)
+
+bench: $(INSTALLED)
+	@if [ -f bench/run.py ]; then $(BIN)/python bench/run.py; \
+	else echo "No benchmarks yet (bench/run.py is missing)."; fi
+
+# Keeps .state (the downloaded Meilisearch, the local index and its key): `rm -rf .state` for those.
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache
+	find . -path ./.git -prune -o -path ./.state -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +

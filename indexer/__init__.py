@@ -1,0 +1,1 @@
+"""The Pathways indexer: sources -> validated documents -> Meilisearch."""

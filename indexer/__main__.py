@@ -1,0 +1,134 @@
+"""`python -m indexer` / `pathways-indexer`: load, validate, normalize and publish sources.
+
+Exit codes: 0 published (rejected records, if any, are listed); 1 bad data: a source could
+not be read, so nothing was published (with --strict, any rejected record too); 2
+Meilisearch unreachable or publishing failed. After 1 or 2 the live index is unchanged,
+except that --strict still publishes the valid records before reporting 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from tqdm import tqdm
+
+from indexer.geocode import GeocodeReport, geocode_documents
+from indexer.load import load_sources, read_sources_file
+from indexer.publish import MeiliUnreachableError, Publisher, PublishError, publish
+from indexer.records import SourceConfig, SourceLoadError
+from indexer.report import RunReport, write_rejections, write_summary
+from service.documents import IndexDocument
+from service.geo import Gazetteer
+from service.settings import DEFAULT_INDEX, PROJECT_ROOT
+
+EXIT_OK, EXIT_BAD_DATA, EXIT_UNREACHABLE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="pathways-indexer", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    for name, help_text in (
+        ("index", "load every source and publish the index"),
+        ("validate", "load and validate every source; publish nothing"),
+    ):
+        cmd = sub.add_parser(name, help=help_text)
+        cmd.add_argument(
+            "--sources", type=Path, default=PROJECT_ROOT / "seed_data" / "sources.toml"
+        )
+        cmd.add_argument("--report", type=Path, help="write every rejected record to this file")
+        cmd.add_argument("--max-shown", type=int, default=20, help="rejections shown per source")
+        cmd.add_argument("--no-progress", action="store_true")
+        cmd.add_argument("--strict", action="store_true", help="exit 1 when any record is rejected")
+    index_cmd = sub.choices["index"]
+    index_cmd.add_argument("--index", default=os.environ.get("PATHWAYS_INDEX", DEFAULT_INDEX))
+    index_cmd.add_argument("--meili-url", default=os.environ.get("PATHWAYS_MEILI_URL", ""))
+    index_cmd.add_argument("--meili-key", default=os.environ.get("PATHWAYS_MEILI_KEY", ""))
+    return parser
+
+
+def build_documents(
+    sources_path: Path, report: RunReport, *, progress: bool
+) -> list[IndexDocument] | None:
+    """Load, validate and geocode every source; None when a source could not be read."""
+    sources = read_sources_file(sources_path).source
+    with tqdm(total=len(sources), desc="loading", unit="source", disable=not progress) as bar:
+
+        def advance(_source: SourceConfig) -> None:
+            bar.update()
+
+        loads, failures = load_sources(sources, sources_path.parent, on_source=advance)
+    report.loads, report.failures = loads, failures
+    if failures:
+        return None
+    geo = GeocodeReport()
+    gazetteer = Gazetteer.load()
+    documents = [d for load in loads for d in geocode_documents(load.documents, gazetteer, geo)]
+    report.geocode = geo
+    return documents
+
+
+def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int:
+    """Run the CLI; returns the exit code."""
+    out = out or sys.stdout
+    args = _parser().parse_args(argv)
+    progress = not args.no_progress and sys.stderr.isatty()
+    started = time.perf_counter()
+    report = RunReport()
+    try:
+        documents = build_documents(args.sources, report, progress=progress)
+    except SourceLoadError as exc:
+        print(f"error: {exc}", file=out)
+        return EXIT_BAD_DATA
+    if documents is not None and args.command == "index":
+        if not args.meili_url:
+            print("error: no Meilisearch: set PATHWAYS_MEILI_URL or pass --meili-url", file=out)
+            return EXIT_UNREACHABLE
+        code = _publish(documents, args, report, progress=progress, out=out)
+        if code != EXIT_OK:
+            write_summary(report, out=out, seconds=time.perf_counter() - started, published=False)
+            return code
+        report.published_to = args.index
+    write_rejections(report, out=out, max_shown=args.max_shown, path=args.report)
+    write_summary(
+        report, out=out, seconds=time.perf_counter() - started, published=bool(report.published_to)
+    )
+    if report.failures or (args.strict and report.rejected_count):
+        return EXIT_BAD_DATA
+    return EXIT_OK
+
+
+def _publish(
+    documents: list[IndexDocument],
+    args: argparse.Namespace,
+    report: RunReport,
+    *,
+    progress: bool,
+    out: TextIO,
+) -> int:
+    publisher = Publisher(url=args.meili_url, api_key=args.meili_key)
+    try:
+        with tqdm(total=len(documents), desc="publishing", unit="doc", disable=not progress) as bar:
+
+            def advance(count: int) -> None:
+                bar.update(count)
+
+            publish(publisher, documents, index=args.index, on_batch=advance)
+    except MeiliUnreachableError as exc:
+        print(f"error: {exc}. The live index is unchanged.", file=out)
+        return EXIT_UNREACHABLE
+    except PublishError as exc:
+        print(f"error: publishing failed: {exc}. The live index is unchanged.", file=out)
+        return EXIT_UNREACHABLE
+    finally:
+        publisher.close()
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

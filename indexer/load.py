@@ -1,0 +1,72 @@
+"""Read a sources file and load every source it declares into documents."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Final
+
+import msgspec
+
+from indexer.records import SourceConfig, SourceFormat, SourceLoad, SourceLoadError, SourcesFile
+from indexer.sources import findtreatment, housing, hrsa, meeting_guide, pathways, samhsa
+
+Loader = Callable[[SourceConfig, Path], SourceLoad]
+
+LOADERS: Final[dict[SourceFormat, Loader]] = {
+    "meeting_guide": meeting_guide.load,
+    "samhsa_su": samhsa.load,
+    "samhsa_mh": samhsa.load,
+    "samhsa_otp": samhsa.load,
+    "findtreatment": findtreatment.load,
+    "hrsa_fqhc": hrsa.load,
+    "dc_shelters": housing.load,
+    "nyc_homebase": housing.load,
+    "pathways": pathways.load,
+}
+
+
+class SourceFailure(msgspec.Struct, frozen=True, kw_only=True):
+    """A source that could not be read at all."""
+
+    source: SourceConfig
+    reason: str
+
+
+def read_sources_file(path: Path) -> SourcesFile:
+    """Parse and validate a sources file; raises SourceLoadError naming the problem."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise SourceLoadError(f"{path}: sources file not found") from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise SourceLoadError(f"{path}: not valid TOML: {exc}") from exc
+    try:
+        sources = msgspec.convert(raw, SourcesFile)
+    except msgspec.ValidationError as exc:
+        raise SourceLoadError(f"{path}: {exc}") from exc
+    ids = [s.id for s in sources.source]
+    repeated = sorted({i for i in ids if ids.count(i) > 1})
+    if repeated:
+        raise SourceLoadError(f"{path}: source ids must be unique, repeated: {', '.join(repeated)}")
+    return sources
+
+
+def load_sources(
+    sources: Sequence[SourceConfig],
+    root: Path,
+    *,
+    on_source: Callable[[SourceConfig], None] | None = None,
+) -> tuple[list[SourceLoad], list[SourceFailure]]:
+    """Load every source; a source that fails whole is reported, the others still load."""
+    loads: list[SourceLoad] = []
+    failures: list[SourceFailure] = []
+    for source in sources:
+        try:
+            loads.append(LOADERS[source.format](source, root))
+        except SourceLoadError as exc:
+            failures.append(SourceFailure(source=source, reason=str(exc)))
+        if on_source is not None:
+            on_source(source)
+    return loads, failures

@@ -1,0 +1,318 @@
+"""Shared CSV reading for the tabular sources: rows with line numbers, and a generic loader.
+
+Duplicate rule (documents with the same id within one source):
+- identical after normalisation: merged silently, and counted (`CsvLoad.duplicates_identical`);
+- different, and the format gives a `merge` function: combined into the first document
+  (counted in `CsvLoad.duplicates_merged`);
+- different, without `merge`: the first one wins, and each later one is rejected with
+  "duplicate of line N (differs in: ...)" so the conflict is visible in the report.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import logging
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Final, Protocol, TypeAlias, cast
+from urllib.parse import urlsplit
+
+import msgspec
+
+from indexer.normalize import clean_text, normalize_url, parse_coordinate
+from indexer.records import RecordError, Rejection, SourceConfig, SourceLoad, SourceLoadError
+from service.documents import (
+    FILTER_FIELDS,
+    GeoPoint,
+    IndexDocument,
+    Kind,
+    Provenance,
+    document_decoder,
+    document_encoder,
+)
+from service.vocabulary import KINDS
+
+logger = logging.getLogger(__name__)
+
+Row: TypeAlias = Mapping[str, str]
+ToDocuments: TypeAlias = Callable[[Row, SourceConfig], IndexDocument | Sequence[IndexDocument]]
+Merge: TypeAlias = Callable[[IndexDocument, IndexDocument], IndexDocument]
+
+# A record with more (non-empty) fields than the header carries the surplus under this key,
+# so that the loader can reject it instead of silently dropping data.
+SURPLUS_FIELDS: Final = "\x00surplus"
+# Placeholders that exports write for "no value" (R writes NA, spreadsheets N/A, the SAMHSA
+# locator "- - -" for a withheld street).
+_MISSING: Final = frozenset({"na", "n/a", "null", "none", "nan", "-", "--", "- - -"})
+_VOCAB_CODES: Final = {f.attribute: f.vocabulary.codes for f in FILTER_FIELDS}
+_KIND_CODES: Final = KINDS.codes
+
+
+class _CsvReader(Protocol):
+    """The part of `csv.reader`'s result the line counting needs."""
+
+    @property
+    def line_num(self) -> int: ...
+
+    def __next__(self) -> list[str]: ...
+
+
+class CsvLoad(msgspec.Struct, kw_only=True):
+    """What `collect_csv` read from one CSV source, with the counts the run report shows."""
+
+    documents: list[IndexDocument]
+    rejections: list[Rejection]
+    rows: int = 0
+    duplicates_identical: int = 0
+    duplicates_merged: int = 0
+
+
+def read_rows(
+    path: Path, *, encoding: str = "utf-8", required_columns: Sequence[str] = ()
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield (line where the record starts, row) for each record; the header is line 1.
+
+    Raises SourceLoadError at once for a missing file, undecodable bytes or a missing column.
+    """
+    text = _read_text(path, encoding)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [(name or "").strip() for name in next(reader)]
+    except StopIteration:
+        raise SourceLoadError(f"{path}: empty file, no header row") from None
+    except csv.Error as exc:
+        raise SourceLoadError(f"{path}:1: unreadable header ({exc})") from exc
+    missing = [c for c in required_columns if c not in header]
+    if missing:
+        raise SourceLoadError(
+            f"{path}: missing required column(s) {', '.join(map(repr, missing))}; "
+            f"the header has {', '.join(map(repr, header))}"
+        )
+    return _records(path, reader, header)
+
+
+def _read_text(path: Path, encoding: str) -> str:
+    # Whole-file read: the seed files are a few MB, and decoding all at once gives the
+    # absolute byte offset of a bad byte, which a streaming decoder does not.
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise SourceLoadError(f"{path}: file not found") from None
+    except OSError as exc:
+        raise SourceLoadError(f"{path}: cannot read ({exc.strerror})") from exc
+    skip = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    try:
+        return data[skip:].decode(encoding)
+    except UnicodeDecodeError as exc:
+        offset = skip + exc.start
+        line = data.count(b"\n", 0, offset) + 1
+        raise SourceLoadError(
+            f"{path}: not valid {encoding}: byte 0x{data[offset]:02x} at byte offset {offset} "
+            f"(line {line})"
+        ) from exc
+    except LookupError as exc:
+        raise SourceLoadError(f"{path}: unknown encoding {encoding!r}") from exc
+
+
+def _records(
+    path: Path, reader: _CsvReader, header: list[str]
+) -> Iterator[tuple[int, dict[str, str]]]:
+    # `line_num` counts physical lines read so far, so a record starts one line after
+    # the previous record ended, however many lines its quoted fields span.
+    start = reader.line_num + 1
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise SourceLoadError(f"{path}:{start}: malformed CSV ({exc})") from exc
+        line, start = start, reader.line_num + 1
+        if not fields or (len(fields) == 1 and not fields[0].strip()):
+            continue  # blank line
+        row = {name: (fields[i] if i < len(fields) else "") for i, name in enumerate(header)}
+        surplus = [f for f in fields[len(header) :] if f.strip()]
+        if surplus:
+            row[SURPLUS_FIELDS] = str(len(fields))
+        yield line, row
+
+
+def collect_csv(
+    source: SourceConfig,
+    root: Path,
+    to_documents: ToDocuments,
+    *,
+    encoding: str = "utf-8",
+    required_columns: Sequence[str] = (),
+    merge: Merge | None = None,
+) -> CsvLoad:
+    """Read a CSV source into validated documents, rejections and duplicate counts."""
+    result = CsvLoad(documents=[], rejections=[])
+    first_seen: dict[str, tuple[int, int]] = {}  # id -> (line, index in documents)
+    rows = read_rows(root / source.path, encoding=encoding, required_columns=required_columns)
+    for line, row in rows:
+        result.rows += 1
+        try:
+            if SURPLUS_FIELDS in row:
+                raise RecordError(f"{row[SURPLUS_FIELDS]} fields, the header has {len(row) - 1}")
+            produced = to_documents(row, source)
+        except RecordError as exc:
+            result.rejections.append(_rejection(source, line, str(exc)))
+            continue
+        docs = [produced] if isinstance(produced, IndexDocument) else produced
+        for doc in docs:
+            reason = _invalid(doc) or _add(result, first_seen, doc, line, merge)
+            if reason:
+                result.rejections.append(_rejection(source, line, reason))
+    return result
+
+
+def load_csv(
+    source: SourceConfig,
+    root: Path,
+    to_documents: ToDocuments,
+    *,
+    encoding: str = "utf-8",
+    required_columns: Sequence[str] = (),
+    merge: Merge | None = None,
+) -> SourceLoad:
+    """Load a CSV source: every row through the pure `to_documents`, problems as rejections."""
+    result = collect_csv(
+        source,
+        root,
+        to_documents,
+        encoding=encoding,
+        required_columns=required_columns,
+        merge=merge,
+    )
+    logger.info(
+        "%s: %d rows -> %d documents, %d rejected, %d identical duplicates merged, "
+        "%d differing duplicates combined",
+        source.id,
+        result.rows,
+        len(result.documents),
+        len(result.rejections),
+        result.duplicates_identical,
+        result.duplicates_merged,
+    )
+    return SourceLoad(source=source, documents=result.documents, rejections=result.rejections)
+
+
+def _rejection(source: SourceConfig, line: int, reason: str) -> Rejection:
+    return Rejection(source=source.id, location=f"{source.path}:{line}", reason=reason)
+
+
+def _invalid(doc: IndexDocument) -> str | None:
+    # Struct constructors do not check constraints; a round trip through the decoder does,
+    # so a bad id or coordinate is reported here, with its line, not by Meilisearch later.
+    try:
+        document_decoder.decode(document_encoder.encode(doc))
+    except msgspec.ValidationError as exc:
+        return f"invalid document: {exc}"
+    for attribute, codes in _VOCAB_CODES.items():
+        value = getattr(doc, attribute)
+        unknown = [v for v in ((value,) if isinstance(value, str) else value) if v not in codes]
+        if unknown:
+            return f"invalid document: {attribute} {unknown} not in the vocabulary"
+    return None
+
+
+def _add(
+    result: CsvLoad,
+    first_seen: dict[str, tuple[int, int]],
+    doc: IndexDocument,
+    line: int,
+    merge: Merge | None,
+) -> str | None:
+    seen = first_seen.get(doc.id)
+    if seen is None:
+        first_seen[doc.id] = (line, len(result.documents))
+        result.documents.append(doc)
+        return None
+    first_line, index = seen
+    kept = result.documents[index]
+    if kept == doc:
+        result.duplicates_identical += 1
+        return None
+    if merge is not None:
+        result.documents[index] = merge(kept, doc)
+        result.duplicates_merged += 1
+        return None
+    differing = [
+        name for name in doc.__struct_fields__ if getattr(doc, name) != getattr(kept, name)
+    ]
+    return f"duplicate of line {first_line} (differs in: {', '.join(differing)})"
+
+
+# --- Row helpers shared by the CSV formats -------------------------------------------
+
+
+def cell(row: Row, column: str) -> str | None:
+    """The cleaned value of a column; empty and placeholder values ('NA', '- - -') are None."""
+    text = clean_text(row.get(column))
+    if text is None or text.casefold() in _MISSING:
+        return None
+    return text
+
+
+def required_cell(row: Row, column: str, *, what: str) -> str:
+    """The cleaned value of a column that a document cannot do without."""
+    text = cell(row, column)
+    if text is None:
+        raise RecordError(f"missing {what} (column {column!r})")
+    return text
+
+
+def geo_point(lat: object, lng: object) -> GeoPoint | None:
+    """A point from two coordinate cells, or None when either is missing or out of range."""
+    lat_deg = parse_coordinate(lat, low=-90.0, high=90.0)
+    lng_deg = parse_coordinate(lng, low=-180.0, high=180.0)
+    if lat_deg is None or lng_deg is None or (lat_deg == 0.0 and lng_deg == 0.0):
+        return None  # (0, 0) is the null island a failed geocode leaves behind
+    return GeoPoint(lat=lat_deg, lng=lng_deg)
+
+
+def require_location(geo: GeoPoint | None, postal_code: str | None) -> None:
+    """Refuse a row that can be neither placed on the map nor geocoded later from its ZIP."""
+    if geo is None and postal_code is None:
+        raise RecordError("no coordinates and no ZIP")
+
+
+def website(value: object) -> str | None:
+    """An http(s) URL with a real host name; the bare 'http://' some exports write is None."""
+    url = normalize_url(value)
+    if url is None:
+        return None
+    host = urlsplit(url).hostname
+    return url if host and "." in host else None
+
+
+def format_address(
+    street: str | None, city: str | None, state: str | None, postal_code: str | None
+) -> str | None:
+    """One line as people write it: 'street, city, ST 12345'."""
+    region = " ".join(p for p in (state, postal_code) if p)
+    return ", ".join(p for p in (street, city, region) if p) or None
+
+
+def source_kind(source: SourceConfig, default: Kind) -> Kind:
+    """The kind the source declares, else the format's default."""
+    if source.kind is None:
+        return default
+    if source.kind not in _KIND_CODES:
+        raise SourceLoadError(f"source {source.id!r}: unknown kind {source.kind!r}")
+    return cast("Kind", source.kind)
+
+
+def provenance(source: SourceConfig, record_id: str, *, updated_at: str | None) -> Provenance:
+    """Where a document came from."""
+    return Provenance(
+        source=source.id,
+        source_name=source.name,
+        source_record_id=record_id,
+        source_url=source.url,
+        updated_at=updated_at,
+        licence=source.licence,
+    )

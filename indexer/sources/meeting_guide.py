@@ -1,0 +1,298 @@
+"""Meeting Guide JSON feeds (Code4Recovery spec, TSML plugin) -> IndexDocuments.
+
+Choices worth knowing:
+- Online- or phone-only meetings get no address and no `_geo`: the city centre many feeds
+  attach to them is not a venue (TSML #62 #95). Their US state, when known, becomes a
+  `service_area`, and the feed's region names become tags so a search for the city still
+  finds them. A meeting whose attendance the feed does not state keeps its (approximate)
+  address but no `_geo`.
+- Physical accessibility (wheelchair, accessible bathroom, childcare, fragrance free) is
+  dropped when the feed says the meeting is online or by phone only (TSML users' complaint:
+  "wheelchair accessible" on a Zoom meeting).
+- A hybrid or online meeting with a conference phone also gets the `phone` attendance.
+- Languages come from the type codes. A meeting with no language code in a US or Canadian
+  feed is taken as English (these feeds mark the other languages and rarely English
+  itself); elsewhere none is assumed. A meeting marked `S` only is Spanish.
+- Members' contact fields (email, phone, contact_*, people, author, venmo, paypal...) are
+  never read. Notes and joining instructions go through `scrub_personal`, because feeds
+  write "email someone@... for the password" there; the dial-in stays in `meeting_phone`.
+"""
+
+from __future__ import annotations
+
+import json
+import zoneinfo
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Final, cast
+
+import msgspec
+
+from indexer.normalize import (
+    clean_text,
+    make_id,
+    normalize_phone,
+    normalize_url,
+    parse_coordinate,
+    scrub_personal,
+    unique,
+    with_keywords,
+)
+from indexer.records import RecordError, Rejection, SourceConfig, SourceLoad, SourceLoadError
+from indexer.sources.meeting_guide_place import (
+    Attendance,
+    Place,
+    attendance,
+    conference_url,
+    default_country,
+    read_place,
+)
+from indexer.sources.meeting_guide_schedule import parse_schedule
+from indexer.sources.meeting_guide_types import MeetingTypes, map_types, type_codes
+from indexer.sources.meeting_guide_types import unknown_type_codes as unknown_type_codes
+from service.documents import Contact, GeoPoint, IndexDocument, Kind, Provenance, ServiceArea
+from service.vocabulary import KINDS
+
+# Fellowship -> (needs, organization) shared by all of a feed's meetings.
+FELLOWSHIPS: Final[dict[str, tuple[tuple[str, ...], str | None]]] = {
+    "AA": (("alcohol", "peer_support"), "Alcoholics Anonymous"),
+    "NA": (("drugs", "peer_support"), "Narcotics Anonymous"),
+    "Al-Anon": (("family_friends", "peer_support"), "Al-Anon Family Groups"),
+    "EDA": (("eating_disorder", "peer_support"), "Eating Disorders Anonymous"),
+}
+_ANY_FELLOWSHIP: Final[tuple[tuple[str, ...], str | None]] = (("peer_support",), None)
+# Needs a venue to be useful; meaningless for a meeting nobody attends in person.
+_PHYSICAL_ACCESS: Final = frozenset(
+    {"wheelchair", "accessible_bathroom", "childcare", "fragrance_free"}
+)
+_UPDATED_FORMATS: Final = (
+    ("%Y-%m-%d %H:%M:%S", True),
+    ("%Y-%m-%dT%H:%M:%S", True),
+    ("%m/%d/%Y %I:%M:%S %p", True),
+    ("%Y-%m-%d", False),
+    ("%m/%d/%Y", False),
+)
+_BOM: Final = b"\xef\xbb\xbf"
+
+
+def read_feed(path: Path) -> list[Any]:
+    """The records of a feed file; SourceLoadError when it is not a JSON array."""
+    try:
+        data = path.read_bytes().removeprefix(_BOM)
+    except OSError as error:
+        raise SourceLoadError(f"{path}: cannot read the file ({error.strerror})") from error
+    try:
+        value = msgspec.json.decode(data)
+    except msgspec.DecodeError as error:
+        raise SourceLoadError(f"{path}: {_describe_json_error(data, error)}") from error
+    if not isinstance(value, list):
+        raise SourceLoadError(f"{path}: the top level is {_json_type(value)}, not an array")
+    return value
+
+
+def _describe_json_error(data: bytes, error: msgspec.DecodeError) -> str:
+    # msgspec reports a byte offset; the stdlib parser gives the line and column people need.
+    try:
+        json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as bad:
+        return f"not UTF-8 text (byte {bad.start})"
+    except json.JSONDecodeError as bad:
+        return f"invalid JSON at line {bad.lineno}, column {bad.colno}: {bad.msg}"
+    return f"invalid JSON: {error}"
+
+
+def _json_type(value: object) -> str:
+    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
+    if value is None:
+        return "null"
+    return names.get(type(value), "a number")
+
+
+def load(source: SourceConfig, root: Path) -> SourceLoad:
+    """Read one feed: a document per valid meeting, a rejection per bad one."""
+    result = SourceLoad(source=source)
+    first_at: dict[str, int] = {}
+    for index, record in enumerate(read_feed(root / source.path)):
+        location = f"{source.path}[{index}]"
+        try:
+            if not isinstance(record, dict):
+                raise RecordError(f"a meeting must be an object, got {_json_type(record)}")
+            doc = to_document(record, source)
+        except RecordError as error:
+            result.rejections.append(
+                Rejection(source=source.id, location=location, reason=str(error))
+            )
+            continue
+        if doc.id in first_at:
+            slug = doc.provenance.source_record_id
+            reason = f"duplicate slug {slug!r} (first at [{first_at[doc.id]}])"
+            result.rejections.append(Rejection(source=source.id, location=location, reason=reason))
+            continue
+        first_at[doc.id] = index
+        result.documents.append(doc)
+    return result
+
+
+def _slug(record: Mapping[str, Any]) -> str:
+    slug = record.get("slug")
+    if isinstance(slug, bool) or not isinstance(slug, str | int):
+        raise RecordError("missing slug" if slug is None else f"slug {slug!r} is not a string")
+    text = clean_text(slug)
+    if text is None:
+        raise RecordError("missing slug")
+    return text
+
+
+def _kind(source: SourceConfig) -> Kind:
+    kind = source.kind or "meeting"
+    if kind not in KINDS.codes:
+        raise RecordError(f"source kind {kind!r} is not one of {KINDS.ordered_codes()}")
+    return cast(Kind, kind)
+
+
+def parse_updated(value: object) -> str | None:
+    """`updated` as ISO 8601 (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SS`); None if unreadable."""
+    text = clean_text(value)
+    if text is None:
+        return None
+    for pattern, has_time in _UPDATED_FORMATS:
+        try:
+            parsed = datetime.strptime(text, pattern)
+        except ValueError:
+            continue
+        return parsed.isoformat() if has_time else parsed.date().isoformat()
+    return None
+
+
+def _geo(record: Mapping[str, Any]) -> GeoPoint | None:
+    lat = parse_coordinate(record.get("latitude"), low=-90.0, high=90.0)
+    lng = parse_coordinate(record.get("longitude"), low=-180.0, high=180.0)
+    if lat is None or lng is None or (lat == 0.0 and lng == 0.0):
+        return None
+    return GeoPoint(lat=lat, lng=lng)
+
+
+def _timezone(record: Mapping[str, Any], source: SourceConfig) -> str | None:
+    name = clean_text(record.get("timezone"))
+    if name is None:
+        return source.timezone
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
+        raise RecordError(f"timezone {name!r} is not an IANA time zone") from error
+    return name
+
+
+def _contact(record: Mapping[str, Any]) -> Contact:
+    notes = " ".join(
+        text
+        for text in (
+            clean_text(record.get(key))
+            for key in ("conference_url_notes", "conference_phone_notes")
+        )
+        if text
+    )
+    website = next(
+        (
+            url
+            for key in ("url", "website", "location_url")
+            if (url := normalize_url(record.get(key)))
+        ),
+        None,
+    )
+    return Contact(
+        website=website,
+        meeting_url=conference_url(record.get("conference_url")),
+        meeting_phone=normalize_phone(record.get("conference_phone")),
+        meeting_notes=scrub_personal(notes or None),
+    )
+
+
+def _regions(record: Mapping[str, Any]) -> tuple[str, ...]:
+    regions = record.get("regions")
+    names = (
+        regions if isinstance(regions, list) else [record.get("region"), record.get("sub_region")]
+    )
+    return unique(text for name in names if (text := clean_text(name)))
+
+
+def _description(record: Mapping[str, Any]) -> str | None:
+    text = scrub_personal(clean_text(record.get("notes")))
+    # Feeds send placeholders such as "," or "-" for empty notes.
+    return text if text and any(ch.isalnum() for ch in text) else None
+
+
+def _languages(types: MeetingTypes, place: Place, source: SourceConfig) -> tuple[str, ...]:
+    if types.states_language:
+        return types.languages
+    country = place.country or default_country(source.timezone)
+    return ("en",) if country in ("US", "CA") else ()
+
+
+def _location_fields(record: Mapping[str, Any], place: Place, att: Attendance) -> dict[str, Any]:
+    """Address, `_geo` and service area for the attendance the feed states."""
+    if att.physical:
+        return {"address": place.address, "geo": _geo(record)}
+    area = ServiceArea(states=(place.state,)) if place.state else None
+    # Attendance unknown: keep the feed's (approximate) place, but put no pin on a map.
+    address = place.address if not att.modes else None
+    return {"address": address, "geo": None, "service_area": area}
+
+
+def _provenance(record: Mapping[str, Any], source: SourceConfig, slug: str) -> Provenance:
+    return Provenance(
+        source=source.id,
+        source_name=source.name,
+        source_record_id=slug,
+        source_url=normalize_url(record.get("url")),
+        updated_at=parse_updated(record.get("updated")),
+        licence=source.licence,
+    )
+
+
+def to_document(record: Mapping[str, Any], source: SourceConfig) -> IndexDocument:
+    """One Meeting Guide meeting as an IndexDocument; RecordError says why it cannot be."""
+    raw_name = record.get("name")
+    name = clean_text(raw_name) if isinstance(raw_name, str | int) else None
+    if name is None:
+        raise RecordError("missing name")
+    slug = _slug(record)
+    types = map_types(type_codes(record.get("types")))
+    place = read_place(record, fallback_country=default_country(source.timezone))
+    att = attendance(record, types, street_level=place.street_level)
+    needs, organization = FELLOWSHIPS.get(source.fellowship or "", _ANY_FELLOWSHIP)
+    access = types.accessibility
+    if att.modes and "in_person" not in att.modes:
+        access = tuple(code for code in access if code not in _PHYSICAL_ACCESS)
+    location = _location_fields(record, place, att)
+    regions = _regions(record) if location["address"] is None else ()
+    doc = IndexDocument(
+        id=make_id(source.id, slug),
+        kind=_kind(source),
+        name=name,
+        description=_description(record),
+        organization=organization,
+        needs=unique((*needs, *types.needs)),
+        languages=_languages(types, place, source),
+        communities=types.communities,
+        accessibility=access,
+        attendance=att.modes,
+        costs=("donation",),
+        tags=unique((*types.tags, *regions)),
+        status=att.status,
+        schedule=parse_schedule(record, timezone=_timezone(record, source)),
+        contact=_contact(record),
+        provenance=_provenance(record, source, slug),
+        **location,
+    )
+    return with_keywords(_validated(doc))
+
+
+def _validated(doc: IndexDocument) -> IndexDocument:
+    # Struct constructors do not check Meta constraints; a round trip through the
+    # decoder does, so a bad value is this record's rejection, not a failed batch later.
+    try:
+        return msgspec.convert(msgspec.to_builtins(doc), IndexDocument)
+    except msgspec.ValidationError as error:
+        raise RecordError(f"invalid document: {error}") from error

@@ -1,0 +1,1 @@
+"""The Pathways search API and web pages."""

@@ -1,0 +1,93 @@
+"""The Litestar application: routes, dependencies, lifespan and error handlers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+
+from service.api.health import healthz, readyz
+from service.api.resources import get_resource
+from service.api.search import search
+from service.api.vocabularies import list_vocabularies
+from service.errors import EXCEPTION_HANDLERS
+from service.geo import Gazetteer, GazetteerGeocoder
+from service.query import Limits
+from service.search_client import SearchIndex
+from service.settings import Settings, from_env
+
+API_VERSION = "0.1.0"
+
+
+def _search_index(state: State) -> SearchIndex:
+    index: SearchIndex = state.search_index
+    return index
+
+
+def _geocoder(state: State) -> GazetteerGeocoder:
+    geocoder: GazetteerGeocoder = state.geocoder
+    return geocoder
+
+
+def _limits(state: State) -> Limits:
+    limits: Limits = state.limits
+    return limits
+
+
+def create_app(settings: Settings, *, gazetteer: Gazetteer | None = None) -> Litestar:
+    """Build the API for these settings; tests pass their own Settings and Gazetteer."""
+    logging.getLogger("pathways").setLevel(settings.log_level)
+    # httpx logs every request URL at INFO; our URLs are fine, but keep the default quiet.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    geocoder = GazetteerGeocoder(gazetteer or Gazetteer.load())
+    limits = Limits(
+        default_radius_km=settings.default_radius_km,
+        max_radius_km=settings.max_radius_km,
+        max_per_page=settings.max_per_page,
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        # One pooled client for the life of the process: connections are reused.
+        index = SearchIndex(
+            url=settings.meili_url,
+            api_key=settings.meili_api_key,
+            index_name=settings.index_name,
+            timeout_s=settings.search_timeout_s,
+        )
+        app.state.search_index = index
+        try:
+            yield
+        finally:
+            await index.aclose()
+
+    return Litestar(
+        route_handlers=[search, get_resource, list_vocabularies, healthz, readyz],
+        dependencies={
+            "search_index": Provide(_search_index, sync_to_thread=False),
+            "geocoder": Provide(_geocoder, sync_to_thread=False),
+            "limits": Provide(_limits, sync_to_thread=False),
+        },
+        state=State({"geocoder": geocoder, "limits": limits}),
+        lifespan=[lifespan],
+        exception_handlers=EXCEPTION_HANDLERS,
+        openapi_config=OpenAPIConfig(
+            title="Pathways API",
+            version=API_VERSION,
+            description="Search peer-support meetings, treatment, housing and outreach services.",
+            path="/schema",
+            # The bundled UI pages load their scripts from CDNs; serve the JSON only.
+            render_plugins=[JsonRenderPlugin()],
+        ),
+    )
+
+
+def create_app_from_env() -> Litestar:
+    """Factory for `uvicorn --factory`: settings from PATHWAYS_* environment variables."""
+    return create_app(from_env())

@@ -1,0 +1,264 @@
+"""The index contract: the document Pathways indexes, and the settings of its index.
+
+The indexer writes `IndexDocument`s and the service reads them back, from this one module,
+so the fields that are filtered and the fields that are written cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Final, Literal
+
+import msgspec
+from msgspec import Meta
+
+from service.vocabulary import (
+    ACCESSIBILITY,
+    ATTENDANCE,
+    COMMUNITIES,
+    COSTS,
+    KINDS,
+    LANGUAGES,
+    NEEDS,
+    Vocabulary,
+)
+
+Kind = Literal[
+    "meeting", "treatment", "telehealth", "helpline", "housing", "outreach", "health_center"
+]
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+Status = Literal["active", "temporarily_closed"]
+
+WEEKDAYS: Final[tuple[Weekday, ...]] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+# Meilisearch accepts a-z A-Z 0-9 - _ in ids (at most 511 bytes) and rejects the whole
+# batch when one id breaks the rule, so ids are checked before anything is sent.
+DOCUMENT_ID_PATTERN: Final = r"^[A-Za-z0-9_-]{1,200}$"
+DOCUMENT_ID_RE: Final = re.compile(DOCUMENT_ID_PATTERN)
+
+Latitude = Annotated[float, Meta(ge=-90.0, le=90.0)]
+Longitude = Annotated[float, Meta(ge=-180.0, le=180.0)]
+LocalTime = Annotated[str, Meta(pattern=r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")]
+StateCode = Annotated[str, Meta(pattern=r"^[A-Z]{2}$")]
+
+
+class Base(
+    msgspec.Struct,
+    frozen=True,
+    kw_only=True,
+    omit_defaults=True,
+):
+    """Shared options of the index contract.
+
+    - `frozen`: a document is a value; normalizers build new ones instead of mutating.
+    - `kw_only`: fields are named at every construction site, so adding one is safe.
+      msgspec applies it only to the fields a class defines, so subclasses restate it.
+    - `omit_defaults`: absent optional data is left out of the index rather than stored
+      as nulls, which keeps documents small and `_geo` absent for remote services.
+    """
+
+
+class GeoPoint(Base, frozen=True, kw_only=True):
+    """A point in WGS 84 as Meilisearch's `_geo` expects it."""
+
+    lat: Latitude
+    lng: Longitude
+
+
+class Address(Base, frozen=True, kw_only=True):
+    """Where a resource is. `approximate` marks an address known only to a city or ZIP."""
+
+    place_name: str | None = None
+    street: str | None = None
+    city: str | None = None
+    state: str | None = None
+    postal_code: str | None = None
+    country: str = "US"
+    formatted: str | None = None
+    notes: str | None = None
+    approximate: bool = False
+
+
+class TimeSlot(Base, frozen=True, kw_only=True):
+    """One weekly occurrence in the venue's local time; `end` may be absent."""
+
+    day: Weekday
+    start: LocalTime
+    end: LocalTime | None = None
+
+
+class Schedule(Base, frozen=True, kw_only=True):
+    """A weekly schedule in one IANA time zone."""
+
+    timezone: str | None = None
+    slots: tuple[TimeSlot, ...] = ()
+    by_appointment: bool = False
+    notes: str | None = None
+
+
+class ServiceArea(Base, frozen=True, kw_only=True):
+    """Where a remote service (telehealth, helpline, online programme) can serve people."""
+
+    nationwide: bool = False
+    states: tuple[StateCode, ...] = ()
+
+
+class Contact(Base, frozen=True, kw_only=True):
+    """How to reach a resource. Never a member's personal contact."""
+
+    phone: str | None = None
+    website: str | None = None
+    email: str | None = None
+    meeting_url: str | None = None
+    meeting_phone: str | None = None
+    meeting_notes: str | None = None
+
+
+class Provenance(Base, frozen=True, kw_only=True):
+    """Where a record came from, and how fresh it is at its source."""
+
+    source: str
+    source_name: str
+    source_record_id: str
+    source_url: str | None = None
+    updated_at: str | None = None
+    licence: str | None = None
+
+
+class IndexDocument(Base, frozen=True, kw_only=True):
+    """One resource in the index: a meeting, a treatment provider, a shelter, a helpline..."""
+
+    id: Annotated[str, Meta(pattern=DOCUMENT_ID_PATTERN)]
+    kind: Kind
+    name: Annotated[str, Meta(min_length=1)]
+    description: str | None = None
+    organization: str | None = None
+    needs: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    communities: tuple[str, ...] = ()
+    accessibility: tuple[str, ...] = ()
+    attendance: tuple[str, ...] = ()
+    costs: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    eligibility: str | None = None
+    # Required, so it is always stored: a filter cannot match a field no document has.
+    status: Status
+    address: Address | None = None
+    geo: GeoPoint | None = msgspec.field(default=None, name="_geo")
+    service_area: ServiceArea | None = None
+    schedule: Schedule | None = None
+    contact: Contact = Contact()
+    provenance: Provenance
+    # Labels of the vocabulary values in English and Spanish, so that a text search for
+    # "Spanish", "mujeres" or "wheelchair" finds the records tagged with those codes.
+    keywords: tuple[str, ...] = ()
+
+
+class SearchHit(IndexDocument, frozen=True, kw_only=True):
+    """A document as a search returns it, with its distance from the searched place."""
+
+    distance_km: float | None = None
+
+
+class FilterField(msgspec.Struct, frozen=True, kw_only=True):
+    """A search parameter that filters on a vocabulary-controlled index attribute."""
+
+    param: str
+    attribute: str
+    vocabulary: Vocabulary
+
+
+# Search parameter -> index attribute and vocabulary. Facets are reported per parameter.
+FILTER_FIELDS: Final[tuple[FilterField, ...]] = (
+    FilterField(param="kind", attribute="kind", vocabulary=KINDS),
+    FilterField(param="need", attribute="needs", vocabulary=NEEDS),
+    FilterField(param="language", attribute="languages", vocabulary=LANGUAGES),
+    FilterField(param="community", attribute="communities", vocabulary=COMMUNITIES),
+    FilterField(param="accessibility", attribute="accessibility", vocabulary=ACCESSIBILITY),
+    FilterField(param="attendance", attribute="attendance", vocabulary=ATTENDANCE),
+    FilterField(param="cost", attribute="costs", vocabulary=COSTS),
+)
+
+# Groups of words that mean the same thing to people looking for help.
+SYNONYM_GROUPS: Final[tuple[tuple[str, ...], ...]] = (
+    ("aa", "alcoholics anonymous"),
+    ("na", "narcotics anonymous"),
+    ("ca", "cocaine anonymous"),
+    ("ga", "gamblers anonymous"),
+    ("oa", "overeaters anonymous"),
+    ("eda", "eating disorders anonymous"),
+    ("al-anon", "alanon", "al anon"),
+    ("smart", "smart recovery"),
+    (
+        "moud",
+        "mat",
+        "medication assisted treatment",
+        "medication for opioid use disorder",
+        "buprenorphine",
+        "suboxone",
+        "methadone",
+        "naltrexone",
+        "vivitrol",
+    ),
+    ("detox", "detoxification", "withdrawal management"),
+    ("sober living", "recovery residence", "sober home", "halfway house", "recovery housing"),
+    ("lgbtq", "lgbt", "lgbtqia", "gay", "lesbian", "queer", "transgender"),
+    ("telehealth", "telemedicine", "virtual care"),
+    ("online", "virtual", "zoom"),
+    ("shelter", "emergency shelter", "albergue"),
+    ("spanish", "español", "espanol", "hispanic"),
+    ("rehab", "rehabilitation", "residential treatment"),
+    ("counseling", "counselling", "therapy"),
+    ("veteran", "veterans", "va"),
+    ("988", "suicide and crisis lifeline", "crisis line"),
+)
+
+
+def synonyms_map(groups: tuple[tuple[str, ...], ...] = SYNONYM_GROUPS) -> dict[str, list[str]]:
+    """Expand synonym groups into Meilisearch's mutual word -> synonyms map."""
+    mapping: dict[str, list[str]] = {}
+    for group in groups:
+        for word in group:
+            others = [w for w in group if w != word]
+            mapping.setdefault(word, [])
+            mapping[word].extend(o for o in others if o not in mapping[word])
+    return mapping
+
+
+INDEX_SETTINGS: Final[dict[str, Any]] = {
+    # In order of importance: a match in the name beats one in the notes.
+    "searchableAttributes": [
+        "name",
+        "organization",
+        "keywords",
+        "tags",
+        "address.place_name",
+        "address.city",
+        "address.formatted",
+        "description",
+        "eligibility",
+    ],
+    "filterableAttributes": [
+        *(f.attribute for f in FILTER_FIELDS),
+        "status",
+        "address.state",
+        "service_area.nationwide",
+        "service_area.states",
+        "provenance.source",
+        "_geo",
+    ],
+    "sortableAttributes": ["_geo", "name"],
+    "rankingRules": ["words", "typo", "proximity", "attribute", "sort", "exactness"],
+    "synonyms": synonyms_map(),
+    "typoTolerance": {
+        "enabled": True,
+        "minWordSizeForTypos": {"oneTypo": 4, "twoTypos": 8},
+        # Phone numbers and codes must match exactly.
+        "disableOnNumbers": True,
+    },
+    "faceting": {"maxValuesPerFacet": 100},
+    "pagination": {"maxTotalHits": 10000},
+}
+
+document_encoder: Final = msgspec.json.Encoder()
+document_decoder: Final = msgspec.json.Decoder(IndexDocument)

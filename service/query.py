@@ -1,0 +1,180 @@
+"""Search parameters -> a safe Meilisearch search. Pure functions, no I/O.
+
+Filter values are checked against the vocabularies and then quoted, so nothing a user
+types can change the structure of a filter expression.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Final, Literal
+
+import msgspec
+
+from service.documents import FILTER_FIELDS, FilterField, IndexDocument
+from service.errors import BadParameterError
+
+SortOrder = Literal["relevance", "distance"]
+SORT_ORDERS: Final[tuple[SortOrder, ...]] = ("relevance", "distance")
+MAX_QUERY_CHARS: Final = 200
+MAX_VALUES_PER_PARAM: Final = 20
+# Every field but the internal `keywords`; `_geo` must be among them for distances.
+RETRIEVED_ATTRIBUTES: Final[list[str]] = [
+    f.encode_name for f in msgspec.structs.fields(IndexDocument) if f.name != "keywords"
+]
+
+_FIELDS_BY_PARAM: Final[dict[str, FilterField]] = {f.param: f for f in FILTER_FIELDS}
+_PARAM_BY_ATTRIBUTE: Final[dict[str, str]] = {f.attribute: f.param for f in FILTER_FIELDS}
+
+
+class Limits(msgspec.Struct, frozen=True, kw_only=True):
+    """Bounds from the settings that validation enforces."""
+
+    default_radius_km: float
+    max_radius_km: float
+    max_per_page: int
+    max_page: int = 1000
+
+
+class SearchParams(msgspec.Struct, frozen=True, kw_only=True):
+    """A validated search request."""
+
+    q: str = ""
+    near: str | None = None
+    radius_km: float
+    filters: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    sort: SortOrder
+    page: int = 1
+    per_page: int = 20
+
+
+def validate_codes(param: str, values: Sequence[str] | None) -> tuple[str, ...]:
+    """Vocabulary codes of one repeated parameter, lower-cased and de-duplicated."""
+    field = _FIELDS_BY_PARAM[param]
+    codes: list[str] = []
+    for raw in values or ():
+        value = raw.strip().lower()
+        if not value:
+            continue
+        if value not in field.vocabulary.codes:
+            shown = raw if len(raw) <= 40 else raw[:40] + "…"
+            raise BadParameterError(
+                param,
+                f"{param}={shown!r} is not an allowed value. Allowed values: "
+                + ", ".join(field.vocabulary.ordered_codes()),
+                allowed=field.vocabulary.ordered_codes(),
+            )
+        if value not in codes:
+            codes.append(value)
+    if len(codes) > MAX_VALUES_PER_PARAM:
+        raise BadParameterError(param, f"{param} may be given at most {MAX_VALUES_PER_PARAM} times")
+    return tuple(codes)
+
+
+def validate_params(
+    *,
+    q: str,
+    near: str | None,
+    radius_km: float | None,
+    sort: str | None,
+    page: int,
+    per_page: int,
+    filters: Mapping[str, Sequence[str] | None],
+    limits: Limits,
+) -> SearchParams:
+    """Check every parameter and return the validated request, or raise BadParameterError."""
+    q = q.strip()
+    if len(q) > MAX_QUERY_CHARS:
+        raise BadParameterError("q", f"q may be at most {MAX_QUERY_CHARS} characters long")
+    near = near.strip() if near and near.strip() else None
+    if radius_km is None:
+        radius_km = limits.default_radius_km
+    elif not 0 < radius_km <= limits.max_radius_km:
+        raise BadParameterError(
+            "radius_km",
+            f"radius_km must be greater than 0 and at most {limits.max_radius_km:g}",
+        )
+    order = _validate_sort(sort, near=near)
+    if not 1 <= page <= limits.max_page:
+        raise BadParameterError("page", f"page must be between 1 and {limits.max_page}")
+    if not 1 <= per_page <= limits.max_per_page:
+        raise BadParameterError("per_page", f"per_page must be between 1 and {limits.max_per_page}")
+    checked = tuple(
+        (param, codes)
+        for param in _FIELDS_BY_PARAM
+        if (codes := validate_codes(param, filters.get(param)))
+    )
+    return SearchParams(
+        q=q,
+        near=near,
+        radius_km=radius_km,
+        filters=checked,
+        sort=order,
+        page=page,
+        per_page=per_page,
+    )
+
+
+def _validate_sort(sort: str | None, *, near: str | None) -> SortOrder:
+    if sort is None or sort == "":
+        return "distance" if near else "relevance"
+    if sort not in SORT_ORDERS:
+        raise BadParameterError(
+            "sort",
+            f"sort={sort[:40]!r} is not an allowed value. Allowed values: relevance, distance",
+            allowed=SORT_ORDERS,
+        )
+    if sort == "distance" and not near:
+        raise BadParameterError("sort", "sort=distance needs a place: add near=<ZIP or City, ST>")
+    return "distance" if sort == "distance" else "relevance"
+
+
+def quote_value(value: str) -> str:
+    """A Meilisearch filter string literal."""
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
+
+
+def filter_expression(
+    params: SearchParams, origin: tuple[float, float] | None
+) -> list[str | list[str]]:
+    """Meilisearch's array filter: OR inside a parameter, AND across parameters."""
+    expression: list[str | list[str]] = ['status = "active"']
+    for param, codes in params.filters:
+        attribute = _FIELDS_BY_PARAM[param].attribute
+        expression.append([f"{attribute} = {quote_value(code)}" for code in codes])
+    if origin is not None:
+        lat, lng = origin
+        expression.append(f"_geoRadius({lat:.6f}, {lng:.6f}, {km_to_m(params.radius_km)})")
+    return expression
+
+
+def km_to_m(distance_km: float) -> int:
+    """Whole metres, as Meilisearch's geo filters take them."""
+    return round(distance_km * 1000)
+
+
+def build_search_body(params: SearchParams, origin: tuple[float, float] | None) -> dict[str, Any]:
+    """The body of a Meilisearch `/search` request for validated parameters."""
+    body: dict[str, Any] = {
+        "q": params.q,
+        "filter": filter_expression(params, origin),
+        "facets": [f.attribute for f in FILTER_FIELDS],
+        "page": params.page,
+        "hitsPerPage": params.per_page,
+        "attributesToRetrieve": RETRIEVED_ATTRIBUTES,
+    }
+    if params.sort == "distance" and origin is not None:
+        lat, lng = origin
+        body["sort"] = [f"_geoPoint({lat:.6f}, {lng:.6f}):asc"]
+    return body
+
+
+def facets_by_param(distribution: Mapping[str, Mapping[str, int]]) -> dict[str, dict[str, int]]:
+    """Meilisearch's facet distribution keyed by search parameter instead of attribute."""
+    facets: dict[str, dict[str, int]] = {f.param: {} for f in FILTER_FIELDS}
+    for attribute, counts in distribution.items():
+        param = _PARAM_BY_ATTRIBUTE.get(attribute)
+        if param is not None:
+            facets[param] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    return facets

@@ -1,0 +1,82 @@
+"""The real app over an index built from the real seed data by the real indexer."""
+
+from __future__ import annotations
+
+import io
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from litestar.testing import TestClient
+
+from indexer.__main__ import main as indexer_main
+from meili_local.server import ManagedMeilisearch
+from service.app import create_app
+from service.geo import Gazetteer
+from service.settings import PROJECT_ROOT, Settings
+
+SEED_SOURCES = PROJECT_ROOT / "seed_data" / "sources.toml"
+
+
+class IndexedSeed:
+    """The name of an index holding all of seed_data, and what the indexer printed."""
+
+    def __init__(self, name: str, output: str, exit_code: int) -> None:
+        self.name = name
+        self.output = output
+        self.exit_code = exit_code
+
+
+def run_indexer(server: ManagedMeilisearch, index: str, sources: Path) -> tuple[int, str]:
+    """Run the indexer CLI in-process against the test server; returns (exit code, output)."""
+    out = io.StringIO()
+    code = indexer_main(
+        [
+            "index",
+            "--sources",
+            str(sources),
+            "--index",
+            index,
+            "--meili-url",
+            server.url,
+            "--meili-key",
+            server.master_key,
+            "--no-progress",
+            "--max-shown",
+            "1000000",
+        ],
+        out=out,
+    )
+    return code, out.getvalue()
+
+
+@pytest.fixture(scope="session")
+def gazetteer() -> Gazetteer:
+    return Gazetteer.load()
+
+
+@pytest.fixture(scope="session")
+def seed_index(meili_server: ManagedMeilisearch) -> IndexedSeed:
+    name = f"seed_{uuid.uuid4().hex[:8]}"
+    code, output = run_indexer(meili_server, name, SEED_SOURCES)
+    return IndexedSeed(name, output, code)
+
+
+def settings_for(server: ManagedMeilisearch, index: str, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "meili_url": server.url,
+        "meili_api_key": server.master_key,
+        "index_name": index,
+    }
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def client(
+    meili_server: ManagedMeilisearch, seed_index: IndexedSeed, gazetteer: Gazetteer
+) -> Iterator[TestClient]:  # type: ignore[type-arg]
+    app = create_app(settings_for(meili_server, seed_index.name), gazetteer=gazetteer)
+    with TestClient(app) as test_client:
+        yield test_client

@@ -1,0 +1,128 @@
+"""Shared normalizers: ids, ZIPs, phones, text scrubbing, keywords."""
+
+from __future__ import annotations
+
+import pytest
+
+from indexer.normalize import (
+    make_id,
+    normalize_phone,
+    normalize_state,
+    normalize_url,
+    normalize_zip,
+    parse_coordinate,
+    scrub_personal,
+    with_keywords,
+)
+from service.documents import DOCUMENT_ID_RE, IndexDocument, Provenance
+
+
+@pytest.mark.parametrize(
+    ("source", "record_id", "expected"),
+    [
+        ("aasepia", "meeting-1937-macdade-boulevard", "aasepia-meeting-1937-macdade-boulevard"),
+        ("kc-aa", "259", "kc-aa-259"),
+    ],
+)
+def test_safe_ids_stay_readable(source: str, record_id: str, expected: str) -> None:
+    assert make_id(source, record_id) == expected
+
+
+@pytest.mark.parametrize("record_id", ["a b", "é", "x/../y", "a" * 300, "recuhy4Yf84SA69m6!"])
+def test_unsafe_ids_are_hashed_into_the_safe_alphabet(record_id: str) -> None:
+    doc_id = make_id("src", record_id)
+    assert DOCUMENT_ID_RE.match(doc_id)
+    assert doc_id == make_id("src", record_id)  # stable across runs
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (6708, "06708"),  # SAMHSA stores ZIPs as numbers (real CT row)
+        ("19103", "19103"),
+        ("00919-1149", "00919"),
+        ("191031234", "19103"),
+        ("6708.0", "06708"),
+        ("T6E 4E8", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_normalize_zip(value: object, expected: str | None) -> None:
+    assert normalize_zip(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("860-276-3000", "860-276-3000"),
+        ("(215) 555-0100", "215-555-0100"),
+        ("+1 800 662 4357", "800-662-4357"),
+        ("860-276-3000 x301", "860-276-3000 x301"),
+        ("988", "988"),
+        ("", None),
+    ],
+)
+def test_normalize_phone(value: str, expected: str | None) -> None:
+    assert normalize_phone(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("pa", "PA"), ("PR", "PR"), ("Alberta", None), ("ZZ", None), (None, None)],
+)
+def test_normalize_state(value: str | None, expected: str | None) -> None:
+    assert normalize_state(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("https://zoom.us/j/1", "https://zoom.us/j/1"),
+        ("www.ct.gov", "https://www.ct.gov"),
+        ("not a url", None),
+        ("mailto:x@y.org", None),
+    ],
+)
+def test_normalize_url(value: str, expected: str | None) -> None:
+    assert normalize_url(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("39.87", 39.87), (-75.3, -75.3), ("200", None), ("abc", None), (None, None), (True, None)],
+)
+def test_parse_coordinate(value: object, expected: float | None) -> None:
+    assert parse_coordinate(value, low=-90, high=90) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Call Mary 215-555-0100 or mary@example.org",
+            "Call Mary [phone removed] or [email removed]",
+        ),
+        ("Opposite Woodlyn Shopping Center", "Opposite Woodlyn Shopping Center"),
+        ("Meeting ID: 717 7182 8957", "Meeting ID: 717 7182 8957"),
+        ("Meeting ID: 2041413017# Password: 123456", "Meeting ID: 2041413017# Password: 123456"),
+        ("Zoom ID 204 141 3017", "Zoom ID 204 141 3017"),
+        ("Contact Bob (610) 555-0199 for info", "Contact Bob [phone removed] for info"),
+    ],
+)
+def test_scrub_personal(text: str, expected: str) -> None:
+    assert scrub_personal(text) == expected
+
+
+def test_keywords_carry_english_and_spanish_labels() -> None:
+    doc = IndexDocument(
+        id="t-1",
+        kind="meeting",
+        status="active",
+        name="Grupo Esperanza",
+        languages=("es",),
+        communities=("women",),
+        provenance=Provenance(source="t", source_name="t", source_record_id="1"),
+    )
+    keywords = with_keywords(doc).keywords
+    assert {"Spanish", "Español", "Women", "Mujeres", "Peer support meeting"} <= set(keywords)
