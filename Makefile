@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 SOURCES ?= seed_data/sources.toml
 
-.PHONY: run test install lint typecheck index bench clean
+.PHONY: run test install lint typecheck index bench clean chromium
 
 # run: start Meilisearch, index seed_data, serve the API on http://127.0.0.1:8000
 run: $(INSTALLED)
@@ -17,11 +17,26 @@ run: $(INSTALLED)
 # test: fetch and verify Meilisearch, then lint, type-check and run every test
 test: $(INSTALLED)
 	$(BIN)/python -m meili_local ensure
+	@$(MAKE) --no-print-directory chromium
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/pytest
 
 install: $(INSTALLED)
+
+# chromium: Debian's Chromium for the browser tests (tests/browser), installed only if missing.
+# Never `playwright install`: Playwright drives this system browser.
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || ! command -v sudo >/dev/null 2>&1 || echo sudo)
+chromium:
+	@if [ -x "$(CHROMIUM)" ]; then exit 0; fi; \
+	if ! command -v apt-get >/dev/null 2>&1; then \
+		echo "The browser tests need Chromium at $(CHROMIUM), and apt-get is not available here:" >&2; \
+		echo "install Chromium with your system's package manager." >&2; \
+		exit 1; \
+	fi; \
+	echo "Installing Debian's Chromium for the browser tests (apt-get install -y chromium)..."; \
+	$(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \

@@ -1,9 +1,13 @@
 """`python -m indexer` / `pathways-indexer`: load, validate, normalize and publish sources.
 
+Commands: `index` rebuilds the whole index (staging index + swap), `sync` refreshes one or
+all sources in the live index record by record (indexer/sync.py), `validate` publishes nothing.
+
 Exit codes: 0 published (rejected records, if any, are listed); 1 bad data: a source could
 not be read, so nothing was published (with --strict, any rejected record too); 2
 Meilisearch unreachable or publishing failed. After 1 or 2 the live index is unchanged,
-except that --strict still publishes the valid records before reporting 1.
+except that --strict still publishes the valid records before reporting 1, and `sync`
+still refreshes the sources that could be read.
 """
 
 from __future__ import annotations
@@ -18,13 +22,13 @@ from typing import TextIO
 
 from tqdm import tqdm
 
-from indexer.geocode import GeocodeReport, geocode_documents
 from indexer.load import load_sources, read_sources_file
+from indexer.pipeline import GeocoderOptions, add_geocoder_arguments, placing, prepare, store
 from indexer.publish import MeiliUnreachableError, Publisher, PublishError, publish
 from indexer.records import SourceConfig, SourceLoadError
 from indexer.report import RunReport, write_rejections, write_summary
-from service.documents import IndexDocument
-from service.geo import Gazetteer
+from indexer.sync import run_sync
+from service.documents import IndexedDocument
 from service.settings import DEFAULT_INDEX, PROJECT_ROOT
 
 EXIT_OK, EXIT_BAD_DATA, EXIT_UNREACHABLE = 0, 1, 2
@@ -36,6 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     for name, help_text in (
         ("index", "load every source and publish the index"),
         ("validate", "load and validate every source; publish nothing"),
+        ("sync", "refresh one or all sources in the live index (adds, updates, deletes)"),
     ):
         cmd = sub.add_parser(name, help=help_text)
         cmd.add_argument(
@@ -45,17 +50,26 @@ def _parser() -> argparse.ArgumentParser:
         cmd.add_argument("--max-shown", type=int, default=20, help="rejections shown per source")
         cmd.add_argument("--no-progress", action="store_true")
         cmd.add_argument("--strict", action="store_true", help="exit 1 when any record is rejected")
-    index_cmd = sub.choices["index"]
-    index_cmd.add_argument("--index", default=os.environ.get("PATHWAYS_INDEX", DEFAULT_INDEX))
-    index_cmd.add_argument("--meili-url", default=os.environ.get("PATHWAYS_MEILI_URL", ""))
-    index_cmd.add_argument("--meili-key", default=os.environ.get("PATHWAYS_MEILI_KEY", ""))
+        add_geocoder_arguments(cmd, os.environ)
+    for name in ("index", "sync"):
+        cmd = sub.choices[name]
+        cmd.add_argument("--index", default=os.environ.get("PATHWAYS_INDEX", DEFAULT_INDEX))
+        cmd.add_argument("--meili-url", default=os.environ.get("PATHWAYS_MEILI_URL", ""))
+        cmd.add_argument("--meili-key", default=os.environ.get("PATHWAYS_MEILI_KEY", ""))
+    sub.choices["sync"].add_argument(
+        "--source", action="append", help="the id of a source to refresh (repeatable; default all)"
+    )
     return parser
 
 
 def build_documents(
-    sources_path: Path, report: RunReport, *, progress: bool
-) -> list[IndexDocument] | None:
-    """Load, validate and geocode every source; None when a source could not be read."""
+    sources_path: Path,
+    report: RunReport,
+    *,
+    progress: bool,
+    geocoder: GeocoderOptions = GeocoderOptions(),  # noqa: B008 - frozen, never mutated
+) -> list[IndexedDocument] | None:
+    """Load, validate, place and merge every source; None when a source could not be read."""
     sources = read_sources_file(sources_path).source
     with tqdm(total=len(sources), desc="loading", unit="source", disable=not progress) as bar:
 
@@ -66,10 +80,12 @@ def build_documents(
     report.loads, report.failures = loads, failures
     if failures:
         return None
-    geo = GeocodeReport()
-    gazetteer = Gazetteer.load()
-    documents = [d for load in loads for d in geocode_documents(load.documents, gazetteer, geo)]
-    report.geocode = geo
+    place = placing(geocoder)
+    try:
+        documents = store(prepare(loads, place), report.merges)
+    finally:
+        place.close()
+    report.geocode, report.timezones = place.geocode, place.timezones
     return documents
 
 
@@ -80,8 +96,19 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
     progress = not args.no_progress and sys.stderr.isatty()
     started = time.perf_counter()
     report = RunReport()
+    if args.command == "sync":
+        if not args.meili_url:
+            print("error: no Meilisearch: set PATHWAYS_MEILI_URL or pass --meili-url", file=out)
+            return EXIT_UNREACHABLE
+        try:
+            return run_sync(args, out=out)
+        except SourceLoadError as exc:
+            print(f"error: {exc}", file=out)
+            return EXIT_BAD_DATA
     try:
-        documents = build_documents(args.sources, report, progress=progress)
+        documents = build_documents(
+            args.sources, report, progress=progress, geocoder=GeocoderOptions.from_args(args)
+        )
     except SourceLoadError as exc:
         print(f"error: {exc}", file=out)
         return EXIT_BAD_DATA
@@ -94,6 +121,7 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
             write_summary(report, out=out, seconds=time.perf_counter() - started, published=False)
             return code
         report.published_to = args.index
+        report.published_count = len(documents)
     write_rejections(report, out=out, max_shown=args.max_shown, path=args.report)
     write_summary(
         report, out=out, seconds=time.perf_counter() - started, published=bool(report.published_to)
@@ -104,7 +132,7 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
 
 
 def _publish(
-    documents: list[IndexDocument],
+    documents: list[IndexedDocument],
     args: argparse.Namespace,
     report: RunReport,
     *,

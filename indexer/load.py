@@ -10,7 +10,20 @@ from typing import Final
 import msgspec
 
 from indexer.records import SourceConfig, SourceFormat, SourceLoad, SourceLoadError, SourcesFile
-from indexer.sources import findtreatment, housing, hrsa, meeting_guide, pathways, samhsa
+from indexer.sources import (
+    bmlt,
+    findtreatment,
+    findtreatment_json,
+    housing,
+    hrsa,
+    hsds,
+    hsds_tabular,
+    linksf,
+    meeting_guide,
+    naws,
+    pathways,
+    samhsa,
+)
 
 Loader = Callable[[SourceConfig, Path], SourceLoad]
 
@@ -24,6 +37,12 @@ LOADERS: Final[dict[SourceFormat, Loader]] = {
     "dc_shelters": housing.load,
     "nyc_homebase": housing.load,
     "pathways": pathways.load,
+    "bmlt": bmlt.load,
+    "naws_csv": naws.load,
+    "hsds_json": hsds.load,
+    "hsds_tabular": hsds_tabular.load,
+    "findtreatment_json": findtreatment_json.load,
+    "linksf": linksf.load,
 }
 
 

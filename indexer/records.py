@@ -18,6 +18,12 @@ SourceFormat = Literal[
     "dc_shelters",
     "nyc_homebase",
     "pathways",
+    "bmlt",
+    "naws_csv",
+    "hsds_json",
+    "hsds_tabular",
+    "findtreatment_json",
+    "linksf",
 ]
 
 
@@ -31,19 +37,41 @@ class Base(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True
 
 
 class SourceConfig(Base, frozen=True, kw_only=True):
-    """One entry of a sources file: what to load, how, and under which licence."""
+    """One entry of a sources file: what to load, how, and under which licence.
+
+    Exactly one of `path` (a file, relative to the sources file) and `url` (fetched over
+    HTTP at load time) says where the data is; `homepage` is the publisher's page that
+    documents cite as their source.
+    """
 
     id: str
     name: str
     format: SourceFormat
-    path: str
+    path: str | None = None
+    url: str | None = None
     kind: str | None = None
     timezone: str | None = None
+    # Meeting feeds: the zone the publisher states online-only meetings' times in, for those
+    # without a zone of their own (indexer/timezones.py). EDA writes "2am Eastern - Online".
+    online_timezone: str | None = None
     # Meeting feeds: the fellowship whose needs and organization every meeting shares.
     fellowship: str | None = None
-    url: str | None = None
+    homepage: str | None = None
+    # When the data was taken from its publisher, for records that carry no date of their own.
+    updated_at: str | None = None
     licence: str
     attribution: str | None = None
+
+    def __post_init__(self) -> None:
+        if (self.path is None) == (self.url is None):
+            raise ValueError(f"source {self.id!r}: give exactly one of `path` and `url`")
+        if self.url is not None and not self.url.startswith(("http://", "https://")):
+            raise ValueError(f"source {self.id!r}: url must start with http:// or https://")
+
+    @property
+    def location(self) -> str:
+        """Where the data is, as rejections name it: the path, else the URL."""
+        return self.path if self.path is not None else str(self.url)
 
 
 class SourcesFile(Base, frozen=True, kw_only=True):
@@ -72,8 +100,12 @@ class SourceLoadError(RuntimeError):
 
 
 class SourceLoad(msgspec.Struct, kw_only=True):
-    """What one source produced: documents and rejections."""
+    """What one source produced: documents, rejections, and what the report should count."""
 
     source: SourceConfig
     documents: list[IndexDocument] = msgspec.field(default_factory=list)
     rejections: list[Rejection] = msgspec.field(default_factory=list)
+    # Records that were kept, but with something dropped (e.g. impossible coordinates).
+    warnings: list[Rejection] = msgspec.field(default_factory=list)
+    # Codes (meeting types, BMLT formats...) outside our crosswalks: kept as tags, counted.
+    unknown_codes: dict[str, int] = msgspec.field(default_factory=dict)

@@ -7,9 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from indexer.dedupe import MergeReport
 from indexer.geocode import GeocodeReport
 from indexer.load import SourceFailure
 from indexer.records import Rejection, SourceLoad
+from indexer.timezones import TimezoneReport
 
 
 @dataclass
@@ -19,7 +21,11 @@ class RunReport:
     loads: list[SourceLoad] = field(default_factory=list)
     failures: list[SourceFailure] = field(default_factory=list)
     geocode: GeocodeReport = field(default_factory=GeocodeReport)
+    timezones: TimezoneReport = field(default_factory=TimezoneReport)
+    merges: MergeReport = field(default_factory=MergeReport)
     published_to: str | None = None
+    # How many documents the index holds after merging duplicates (set when publishing).
+    published_count: int | None = None
 
     @property
     def rejections(self) -> list[Rejection]:
@@ -49,9 +55,28 @@ def write_rejections(report: RunReport, *, out: TextIO, max_shown: int, path: Pa
         if hidden > 0:
             where = f" (all in {path})" if path else " (use --report FILE for all)"
             print(f"... and {hidden} more rejected in {load.source.id}{where}", file=out)
+        _write_kept_problems(load, out=out, max_shown=max_shown)
+    for where in report.geocode.unplaced_where[:max_shown]:
+        print(f"not placed (kept, no coordinates) {where}", file=out)
+    if len(report.geocode.unplaced_where) > max_shown:
+        print(f"... and {len(report.geocode.unplaced_where) - max_shown} more not placed", file=out)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("".join(f"{r}\n" for r in report.rejections), encoding="utf-8")
+
+
+def _write_kept_problems(load: SourceLoad, *, out: TextIO, max_shown: int) -> None:
+    """Records kept with something dropped, and the codes no crosswalk knows."""
+    for warning in load.warnings[:max_shown]:
+        print(f"warning {warning}", file=out)
+    if len(load.warnings) > max_shown:
+        print(
+            f"... and {len(load.warnings) - max_shown} more warnings in {load.source.id}", file=out
+        )
+    if load.unknown_codes:
+        codes = sorted(load.unknown_codes.items(), key=lambda kv: (-kv[1], kv[0]))
+        listed = ", ".join(f"{code!r} x{count}" for code, count in codes)
+        print(f"unknown codes in {load.source.id} (kept as tags): {listed}", file=out)
 
 
 def write_summary(report: RunReport, *, out: TextIO, seconds: float, published: bool) -> None:
@@ -68,15 +93,31 @@ def write_summary(report: RunReport, *, out: TextIO, seconds: float, published: 
         file=out,
     )
     print("by kind: " + ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())), file=out)
+    unknown = sum(sum(load.unknown_codes.values()) for load in report.loads)
+    warnings = sum(len(load.warnings) for load in report.loads)
+    print(f"kept with a warning: {warnings}; unknown codes kept as tags: {unknown}", file=out)
     print(
-        f"geocoded offline: {report.geocode.placed}; in person but not placed: "
-        f"{len(report.geocode.unplaced)}",
+        f"merged duplicates: {report.merges.records} records of {report.merges.groups} "
+        "resources listed by more than one source",
+        file=out,
+    )
+    geo = report.geocode
+    print(
+        f"geocoded offline: {geo.placed - geo.placed_web}; by the web geocoder: "
+        f"{geo.placed_web} ({geo.web_calls} requests, {geo.web_cache_hits} from its cache, "
+        f"{geo.web_errors} failed); in person but not placed: {len(geo.unplaced)}",
+        file=out,
+    )
+    print(
+        f"time zones: {report.timezones.from_coordinates} from coordinates, "
+        f"{report.timezones.from_online_default} from the source's online zone; "
+        f"timed but without a zone: {len(report.timezones.unknown)}",
         file=out,
     )
     if published:
+        count = report.document_count if report.published_count is None else report.published_count
         print(
-            f"published {report.document_count} documents to index "
-            f"{report.published_to!r} in {seconds:.1f} s",
+            f"published {count} documents to index {report.published_to!r} in {seconds:.1f} s",
             file=out,
         )
     elif report.failures:

@@ -12,14 +12,24 @@ from litestar.di import Provide
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 
+from service.api.calendar import get_calendar
+from service.api.embed import EMBED_ROUTES
+from service.api.export import search_csv
+from service.api.feeds import FEED_ROUTER
 from service.api.health import healthz, readyz
+from service.api.hsds import hsds_root, hsds_service, hsds_services
+from service.api.pages import PAGE_ROUTES
 from service.api.resources import get_resource
 from service.api.search import search
 from service.api.vocabularies import list_vocabularies
 from service.errors import EXCEPTION_HANDLERS
+from service.freshness import Freshness
 from service.geo import Gazetteer, GazetteerGeocoder
+from service.partners import RateLimiter, load_partners
 from service.query import Limits
+from service.schedule_params import Clock, utc_now
 from service.search_client import SearchIndex
+from service.security_headers import SecurityHeadersMiddleware
 from service.settings import Settings, from_env
 
 API_VERSION = "0.1.0"
@@ -40,12 +50,25 @@ def _limits(state: State) -> Limits:
     return limits
 
 
-def create_app(settings: Settings, *, gazetteer: Gazetteer | None = None) -> Litestar:
-    """Build the API for these settings; tests pass their own Settings and Gazetteer."""
+def _clock(state: State) -> Clock:
+    clock: Clock = state.clock
+    return clock
+
+
+def _freshness(state: State) -> Freshness:
+    freshness: Freshness = state.freshness
+    return freshness
+
+
+def create_app(
+    settings: Settings, *, gazetteer: Gazetteer | None = None, clock: Clock | None = None
+) -> Litestar:
+    """Build the API for these settings; tests pass their own Settings, Gazetteer and clock."""
     logging.getLogger("pathways").setLevel(settings.log_level)
     # httpx logs every request URL at INFO; our URLs are fine, but keep the default quiet.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     geocoder = GazetteerGeocoder(gazetteer or Gazetteer.load())
+    partners = load_partners(settings.partners_file)
     limits = Limits(
         default_radius_km=settings.default_radius_km,
         max_radius_km=settings.max_radius_km,
@@ -68,14 +91,42 @@ def create_app(settings: Settings, *, gazetteer: Gazetteer | None = None) -> Lit
             await index.aclose()
 
     return Litestar(
-        route_handlers=[search, get_resource, list_vocabularies, healthz, readyz],
+        route_handlers=[
+            search,
+            get_resource,
+            get_calendar,
+            list_vocabularies,
+            healthz,
+            readyz,
+            # Outputs other clients consume: Meeting Guide feed, HSDS API, CSV export.
+            FEED_ROUTER,
+            hsds_root,
+            hsds_services,
+            hsds_service,
+            search_csv,
+            # The search page, the shortlist and the partner embed (issue 5).
+            *PAGE_ROUTES,
+            *EMBED_ROUTES,
+        ],
         dependencies={
             "search_index": Provide(_search_index, sync_to_thread=False),
             "geocoder": Provide(_geocoder, sync_to_thread=False),
             "limits": Provide(_limits, sync_to_thread=False),
+            "clock": Provide(_clock, sync_to_thread=False),
+            "freshness": Provide(_freshness, sync_to_thread=False),
         },
-        state=State({"geocoder": geocoder, "limits": limits}),
+        state=State(
+            {
+                "geocoder": geocoder,
+                "limits": limits,
+                "clock": clock or utc_now,
+                "freshness": Freshness(stale_after_days=settings.stale_after_days),
+                "partners": partners,
+                "partner_limiter": RateLimiter(),
+            }
+        ),
         lifespan=[lifespan],
+        middleware=[SecurityHeadersMiddleware()],
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=OpenAPIConfig(
             title="Pathways API",

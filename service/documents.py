@@ -149,15 +149,40 @@ class IndexDocument(Base, frozen=True, kw_only=True):
     schedule: Schedule | None = None
     contact: Contact = Contact()
     provenance: Provenance
+    # The other sources that list the same resource, merged into this document by the
+    # indexer (indexer/dedupe.py); `provenance` is the source whose record gave the id.
+    also_from: tuple[Provenance, ...] = ()
+    # A hash of the stored document: how `pathways-indexer sync` sees that a record changed.
+    content_hash: str | None = None
     # Labels of the vocabulary values in English and Spanish, so that a text search for
     # "Spanish", "mujeres" or "wheelchair" finds the records tagged with those codes.
     keywords: tuple[str, ...] = ()
+
+
+class IndexedDocument(IndexDocument, frozen=True, kw_only=True):
+    """What is written to the index: a document plus the filterable fields derived from its
+    schedule by service/schedule.py. They are internal, so the API never returns them
+    (SearchHit does not declare them, and msgspec drops undeclared fields when decoding).
+    """
+
+    # Venue-local minutes of the week (Monday 00:00 = 0) at which a slot starts.
+    start_minutes: tuple[int, ...] = ()
+    # Venue-local quarter hours of the week (0-671) during which a slot is open.
+    open_buckets: tuple[int, ...] = ()
 
 
 class SearchHit(IndexDocument, frozen=True, kw_only=True):
     """A document as a search returns it, with its distance from the searched place."""
 
     distance_km: float | None = None
+    # True when the record was last updated or verified at its source longer ago than the
+    # service's PATHWAYS_STALE_AFTER_DAYS (service/freshness.py); set at query time.
+    stale: bool | None = None
+    # The next start at or after the search's instant, ISO 8601 with the venue's offset,
+    # and the same instant in the viewer's zone (`tz`); `open_now` at that instant.
+    next_occurrence: str | None = None
+    next_occurrence_viewer: str | None = None
+    open_now: bool | None = None
 
 
 class FilterField(msgspec.Struct, frozen=True, kw_only=True):
@@ -246,6 +271,10 @@ INDEX_SETTINGS: Final[dict[str, Any]] = {
         "service_area.states",
         "provenance.source",
         "_geo",
+        # Schedules (service/schedule_query.py): zone, venue-local starts and open hours.
+        "schedule.timezone",
+        "start_minutes",
+        "open_buckets",
     ],
     "sortableAttributes": ["_geo", "name"],
     "rankingRules": ["words", "typo", "proximity", "attribute", "sort", "exactness"],
@@ -256,7 +285,9 @@ INDEX_SETTINGS: Final[dict[str, Any]] = {
         # Phone numbers and codes must match exactly.
         "disableOnNumbers": True,
     },
-    "faceting": {"maxValuesPerFacet": 100},
+    # Vocabulary facets are far smaller; the zone facet (one value per IANA zone indexed,
+    # read to build time filters) must never be cut short.
+    "faceting": {"maxValuesPerFacet": 1000},
     "pagination": {"maxTotalHits": 10000},
 }
 

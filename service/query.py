@@ -14,8 +14,8 @@ import msgspec
 from service.documents import FILTER_FIELDS, FilterField, IndexDocument
 from service.errors import BadParameterError
 
-SortOrder = Literal["relevance", "distance"]
-SORT_ORDERS: Final[tuple[SortOrder, ...]] = ("relevance", "distance")
+SortOrder = Literal["relevance", "distance", "soonest"]
+SORT_ORDERS: Final[tuple[SortOrder, ...]] = ("relevance", "distance", "soonest")
 MAX_QUERY_CHARS: Final = 200
 MAX_VALUES_PER_PARAM: Final = 20
 # Every field but the internal `keywords`; `_geo` must be among them for distances.
@@ -46,6 +46,10 @@ class SearchParams(msgspec.Struct, frozen=True, kw_only=True):
     sort: SortOrder
     page: int = 1
     per_page: int = 20
+    # Temporarily closed listings are left out unless asked for.
+    include_closed: bool = False
+    # With `near`: online meetings serving the place's state too (README, remote services).
+    include_online: bool = False
 
 
 def validate_codes(param: str, values: Sequence[str] | None) -> tuple[str, ...]:
@@ -81,6 +85,8 @@ def validate_params(
     per_page: int,
     filters: Mapping[str, Sequence[str] | None],
     limits: Limits,
+    include_closed: bool = False,
+    include_online: bool = False,
 ) -> SearchParams:
     """Check every parameter and return the validated request, or raise BadParameterError."""
     q = q.strip()
@@ -94,7 +100,6 @@ def validate_params(
             "radius_km",
             f"radius_km must be greater than 0 and at most {limits.max_radius_km:g}",
         )
-    order = _validate_sort(sort, near=near)
     if not 1 <= page <= limits.max_page:
         raise BadParameterError("page", f"page must be between 1 and {limits.max_page}")
     if not 1 <= per_page <= limits.max_per_page:
@@ -104,6 +109,9 @@ def validate_params(
         for param in _FIELDS_BY_PARAM
         if (codes := validate_codes(param, filters.get(param)))
     )
+    # Browsing online meetings (no place, no text) is by time (service/schedule_soonest.py).
+    online = any(m in ("online", "phone") for m in dict(checked).get("attendance", ()))
+    order = _validate_sort(sort, near=near, browse_by_time=online and not near and not q)
     return SearchParams(
         q=q,
         near=near,
@@ -112,21 +120,24 @@ def validate_params(
         sort=order,
         page=page,
         per_page=per_page,
+        include_closed=include_closed,
+        include_online=include_online,
     )
 
 
-def _validate_sort(sort: str | None, *, near: str | None) -> SortOrder:
+def _validate_sort(sort: str | None, *, near: str | None, browse_by_time: bool) -> SortOrder:
     if sort is None or sort == "":
-        return "distance" if near else "relevance"
+        return "distance" if near else "soonest" if browse_by_time else "relevance"
     if sort not in SORT_ORDERS:
         raise BadParameterError(
             "sort",
-            f"sort={sort[:40]!r} is not an allowed value. Allowed values: relevance, distance",
+            f"sort={sort[:40]!r} is not an allowed value. Allowed values: "
+            + ", ".join(SORT_ORDERS),
             allowed=SORT_ORDERS,
         )
     if sort == "distance" and not near:
         raise BadParameterError("sort", "sort=distance needs a place: add near=<ZIP or City, ST>")
-    return "distance" if sort == "distance" else "relevance"
+    return next(order for order in SORT_ORDERS if order == sort)
 
 
 def quote_value(value: str) -> str:
@@ -136,17 +147,39 @@ def quote_value(value: str) -> str:
 
 
 def filter_expression(
-    params: SearchParams, origin: tuple[float, float] | None
+    params: SearchParams,
+    origin: tuple[float, float] | None,
+    *,
+    origin_state: str | None = None,
 ) -> list[str | list[str]]:
     """Meilisearch's array filter: OR inside a parameter, AND across parameters."""
-    expression: list[str | list[str]] = ['status = "active"']
+    expression: list[str | list[str]] = [] if params.include_closed else ['status = "active"']
     for param, codes in params.filters:
         attribute = _FIELDS_BY_PARAM[param].attribute
         expression.append([f"{attribute} = {quote_value(code)}" for code in codes])
     if origin is not None:
         lat, lng = origin
-        expression.append(f"_geoRadius({lat:.6f}, {lng:.6f}, {km_to_m(params.radius_km)})")
+        radius = f"_geoRadius({lat:.6f}, {lng:.6f}, {km_to_m(params.radius_km)})"
+        expression.append(place_clause(radius, origin_state, online=_online_asked(params)))
     return expression
+
+
+def place_clause(radius: str, state: str | None, *, online: bool) -> str:
+    """Local resources within the radius, or remote ones that serve the place's state.
+
+    Remote means declaring a service area (nationwide or states). Online meetings have one
+    too, but a place search shows them only when asked (`online`).
+    """
+    if state is None:
+        return radius
+    serves = f"service_area.nationwide = true OR service_area.states = {quote_value(state)}"
+    remote = f"({serves})" if online else f'({serves}) AND kind != "meeting"'
+    return f"{radius} OR ({remote})"
+
+
+def _online_asked(params: SearchParams) -> bool:
+    attendance = dict(params.filters).get("attendance", ())
+    return params.include_online or any(mode in ("online", "phone") for mode in attendance)
 
 
 def km_to_m(distance_km: float) -> int:
@@ -154,11 +187,16 @@ def km_to_m(distance_km: float) -> int:
     return round(distance_km * 1000)
 
 
-def build_search_body(params: SearchParams, origin: tuple[float, float] | None) -> dict[str, Any]:
+def build_search_body(
+    params: SearchParams,
+    origin: tuple[float, float] | None,
+    *,
+    origin_state: str | None = None,
+) -> dict[str, Any]:
     """The body of a Meilisearch `/search` request for validated parameters."""
     body: dict[str, Any] = {
         "q": params.q,
-        "filter": filter_expression(params, origin),
+        "filter": filter_expression(params, origin, origin_state=origin_state),
         "facets": [f.attribute for f in FILTER_FIELDS],
         "page": params.page,
         "hitsPerPage": params.per_page,

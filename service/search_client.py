@@ -40,7 +40,37 @@ class IndexStats(msgspec.Struct, kw_only=True):
     isIndexing: bool = False
 
 
+class IndexInfo(msgspec.Struct, kw_only=True):
+    """Meilisearch's description of one index; `updatedAt` changes with every write or swap."""
+
+    uid: str
+    updatedAt: str = ""
+
+
+class DocumentsPage(msgspec.Struct, kw_only=True):
+    """One page of the documents endpoint (`/documents/fetch`)."""
+
+    results: list[SearchHit]
+    total: int = 0
+
+
+class DocumentId(msgspec.Struct, kw_only=True):
+    """A document reduced to its id."""
+
+    id: str
+
+
+class DocumentIdsPage(msgspec.Struct, kw_only=True):
+    """One page of document ids."""
+
+    results: list[DocumentId]
+    total: int = 0
+
+
 _search_decoder: Final = msgspec.json.Decoder(MeiliSearchResult)
+_info_decoder: Final = msgspec.json.Decoder(IndexInfo)
+_documents_decoder: Final = msgspec.json.Decoder(DocumentsPage)
+_ids_decoder: Final = msgspec.json.Decoder(DocumentIdsPage)
 _hit_decoder: Final = msgspec.json.Decoder(SearchHit)
 _stats_decoder: Final = msgspec.json.Decoder(IndexStats)
 _error_decoder: Final = msgspec.json.Decoder(MeiliError)
@@ -114,6 +144,47 @@ class SearchIndex:
                 return None
             raise
         return _hit_decoder.decode(raw)
+
+    async def index_info(self) -> IndexInfo:
+        """The index's uid and last update time; SearchUnavailableError when it is missing."""
+        raw = await self._request("GET", f"/indexes/{self.index_name}")
+        return _info_decoder.decode(raw)
+
+    async def fetch_documents(self, body: dict[str, Any]) -> DocumentsPage:
+        """One page of documents by filter (`filter`, `fields`, `sort`, `offset`, `limit`)."""
+        raw = await self._request(
+            "POST", f"/indexes/{self.index_name}/documents/fetch", msgspec.json.encode(body)
+        )
+        return _documents_decoder.decode(raw)
+
+    async def all_documents(
+        self, body: dict[str, Any], *, page_size: int = 2000
+    ) -> list[SearchHit]:
+        """Every document matching a documents-endpoint body, fetched page by page.
+
+        Unlike `/search`, the documents endpoint has no `maxTotalHits` cap.
+        """
+        documents: list[SearchHit] = []
+        while True:
+            page = await self.fetch_documents(
+                {**body, "offset": len(documents), "limit": page_size}
+            )
+            documents.extend(page.results)
+            if not page.results or len(documents) >= page.total:
+                return documents
+
+    async def all_ids(self, *, page_size: int = 10000) -> list[str]:
+        """The id of every document in the index."""
+        ids: list[str] = []
+        while True:
+            body = {"fields": ["id"], "offset": len(ids), "limit": page_size}
+            raw = await self._request(
+                "POST", f"/indexes/{self.index_name}/documents/fetch", msgspec.json.encode(body)
+            )
+            page = _ids_decoder.decode(raw)
+            ids.extend(doc.id for doc in page.results)
+            if not page.results or len(ids) >= page.total:
+                return ids
 
     async def stats(self) -> IndexStats:
         """Document count of the index; raises SearchUnavailableError when it is missing."""

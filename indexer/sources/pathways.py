@@ -14,6 +14,7 @@ from typing import Annotated, Any, Final
 import msgspec
 from msgspec import Meta
 
+from indexer.fetch import source_bytes
 from indexer.normalize import make_id, with_keywords
 from indexer.records import RecordError, Rejection, SourceConfig, SourceLoad, SourceLoadError
 from service.documents import (
@@ -154,21 +155,21 @@ def to_document(record: SeedRecord, source: SourceConfig) -> IndexDocument:
     return with_keywords(doc)
 
 
-def _read(path: Path) -> list[msgspec.Raw]:
+def _read(source: SourceConfig, root: Path) -> list[msgspec.Raw]:
+    where = str(root / source.path) if source.path is not None else source.location
+    data = source_bytes(source, root)
     try:
-        return _raw_list_decoder.decode(path.read_bytes())
-    except OSError as error:
-        raise SourceLoadError(f"{path}: cannot read the file ({error.strerror})") from error
+        return _raw_list_decoder.decode(data)
     except msgspec.DecodeError as error:
-        raise SourceLoadError(f"{path}: not a JSON array of records ({error})") from error
+        raise SourceLoadError(f"{where}: not a JSON array of records ({error})") from error
 
 
 def load(source: SourceConfig, root: Path) -> SourceLoad:
     """Load a Pathways seed file: a document per valid record, a rejection per bad one."""
     result = SourceLoad(source=source)
     first_at: dict[str, int] = {}
-    for index, raw in enumerate(_read(root / source.path)):
-        location = f"{source.path}[{index}]"
+    for index, raw in enumerate(_read(source, root)):
+        location = f"{source.location}[{index}]"
         try:
             doc = to_document(_record_decoder.decode(raw), source)
         except (msgspec.ValidationError, RecordError) as error:

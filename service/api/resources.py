@@ -6,17 +6,28 @@ from litestar import get
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 
+from service.api.calendar import ICS_SUFFIX, calendar_response
 from service.documents import SearchHit
 from service.errors import ResourceNotFoundError
+from service.freshness import Freshness, with_stale
+from service.schedule_params import Clock
 from service.search_client import SearchIndex
 
 
 @get("/v1/resources/{resource_id:str}", summary="One resource", tags=["resources"])
 async def get_resource(
-    search_index: NamedDependency[SearchIndex], resource_id: FromPath[str]
+    search_index: NamedDependency[SearchIndex],
+    clock: NamedDependency[Clock],
+    freshness: NamedDependency[Freshness],
+    resource_id: FromPath[str],
 ) -> SearchHit:
     """The resource with this id, or 404."""
+    if resource_id.endswith(ICS_SUFFIX):
+        # `{id}.ics` routes here (Litestar matches whole segments); Litestar sends a returned
+        # Response as it is, and the annotation keeps this route's OpenAPI schema the JSON one.
+        ics = await calendar_response(search_index, resource_id.removesuffix(ICS_SUFFIX), clock)
+        return ics  # type: ignore[return-value]
     hit = await search_index.get_document(resource_id)
     if hit is None:
         raise ResourceNotFoundError(f"No resource has the id {resource_id[:100]!r}.")
-    return hit
+    return with_stale([hit], freshness, now=clock())[0]

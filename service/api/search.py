@@ -11,6 +11,7 @@ from litestar.params import QueryParameter
 
 from service.documents import SearchHit
 from service.errors import BadParameterError, UnknownPlaceError
+from service.freshness import Freshness, with_stale
 from service.geo import GazetteerGeocoder, PlaceSyntaxError, distance_km, parse_place
 from service.query import (
     Limits,
@@ -19,6 +20,8 @@ from service.query import (
     facets_by_param,
     validate_params,
 )
+from service.schedule_params import Clock, parse_flag, validate_time_params
+from service.schedule_search import schedule_search, with_occurrences
 from service.search_client import SearchIndex
 
 
@@ -29,6 +32,8 @@ class SearchOrigin(msgspec.Struct, frozen=True, kw_only=True):
     lat: float
     lng: float
     radius_km: float
+    # USPS state of the place: remote services serving it are included (README).
+    state: str | None = None
 
 
 class SearchResponse(msgspec.Struct, frozen=True, kw_only=True):
@@ -46,6 +51,14 @@ class SearchResponse(msgspec.Struct, frozen=True, kw_only=True):
 
 def resolve_near(geocoder: GazetteerGeocoder, near: str) -> tuple[float, float]:
     """(lat, lng) of `near`, resolved offline; raises 400 for bad syntax, 422 if unknown."""
+    point, _state = resolve_near_state(geocoder, near)
+    return point
+
+
+def resolve_near_state(
+    geocoder: GazetteerGeocoder, near: str
+) -> tuple[tuple[float, float], str | None]:
+    """(lat, lng) and USPS state of `near`, resolved offline; 400 / 422 as resolve_near."""
     try:
         parse_place(near)
     except PlaceSyntaxError as exc:
@@ -53,7 +66,8 @@ def resolve_near(geocoder: GazetteerGeocoder, near: str) -> tuple[float, float]:
     location = geocoder.geocode(near, exactly_one=True)
     if location is None or isinstance(location, list):
         raise UnknownPlaceError(near)
-    return (float(location.latitude), float(location.longitude))
+    state = location.raw.get("state") if isinstance(location.raw, dict) else None
+    return (float(location.latitude), float(location.longitude)), state
 
 
 def with_distances(hits: list[SearchHit], origin: tuple[float, float]) -> list[SearchHit]:
@@ -69,6 +83,7 @@ def with_distances(hits: list[SearchHit], origin: tuple[float, float]) -> list[S
 
 
 Repeated = Annotated[list[str] | None, QueryParameter(required=False)]
+Flag = Annotated[str | None, QueryParameter(required=False, description="true or false")]
 
 
 @get("/v1/search", summary="Search resources", tags=["search"])
@@ -76,6 +91,8 @@ async def search(
     search_index: NamedDependency[SearchIndex],
     geocoder: NamedDependency[GazetteerGeocoder],
     limits: NamedDependency[Limits],
+    clock: NamedDependency[Clock],
+    freshness: NamedDependency[Freshness],
     q: Annotated[
         str, QueryParameter(description="Text to search for (at most 200 characters)")
     ] = "",
@@ -93,11 +110,44 @@ async def search(
     accessibility: Repeated = None,
     attendance: Repeated = None,
     cost: Repeated = None,
-    sort: Annotated[str | None, QueryParameter(description="relevance or distance")] = None,
+    sort: Annotated[
+        str | None, QueryParameter(description="relevance, distance or soonest")
+    ] = None,
     page: Annotated[int, QueryParameter(description="Page number, from 1")] = 1,
     per_page: Annotated[int, QueryParameter(description="Results per page")] = 20,
+    open_now: Flag = None,
+    starts_within_min: Annotated[
+        str | None, QueryParameter(description="Starts within this many minutes (1-1440)")
+    ] = None,
+    day: Annotated[
+        list[str] | None, QueryParameter(required=False, description="mon..sun, repeatable")
+    ] = None,
+    time_from: Annotated[
+        str | None, QueryParameter(description="Starts at or after HH:MM, venue-local")
+    ] = None,
+    time_to: Annotated[
+        str | None, QueryParameter(description="Starts before HH:MM (24:00 allowed), venue-local")
+    ] = None,
+    at: Annotated[
+        str | None, QueryParameter(description="ISO 8601 instant with offset used as now")
+    ] = None,
+    tz: Annotated[
+        str | None, QueryParameter(description="Viewer's IANA zone for next_occurrence_viewer")
+    ] = None,
+    include_closed: Flag = None,
+    include_online: Flag = None,
 ) -> SearchResponse:
     """Search by text, place and vocabulary filters; repeated keys are OR, keys are AND."""
+    time_filter = validate_time_params(
+        open_now=open_now,
+        starts_within_min=starts_within_min,
+        day=day,
+        time_from=time_from,
+        time_to=time_to,
+        at=at,
+        tz=tz,
+        now=clock(),
+    )
     params = validate_params(
         q=q,
         near=near,
@@ -115,10 +165,15 @@ async def search(
             "cost": cost,
         },
         limits=limits,
+        include_closed=parse_flag("include_closed", include_closed),
+        include_online=parse_flag("include_online", include_online),
     )
-    origin = resolve_near(geocoder, params.near) if params.near else None
-    result = await search_index.search(build_search_body(params, origin))
+    origin, state = resolve_near_state(geocoder, params.near) if params.near else (None, None)
+    body = build_search_body(params, origin, origin_state=state)
+    result = await schedule_search(search_index, body, time_filter=time_filter, sort=params.sort)
     hits = with_distances(result.hits, origin) if origin else result.hits
+    hits = with_occurrences(hits, time_filter)
+    hits = with_stale(hits, freshness, now=clock())
     return SearchResponse(
         hits=hits,
         total=result.totalHits,
@@ -127,11 +182,15 @@ async def search(
         total_pages=result.totalPages,
         sort=params.sort,
         facets=facets_by_param(result.facetDistribution),
-        origin=_origin(params, origin),
+        origin=_origin(params, origin, state),
     )
 
 
-def _origin(params: SearchParams, origin: tuple[float, float] | None) -> SearchOrigin | None:
+def _origin(
+    params: SearchParams, origin: tuple[float, float] | None, state: str | None = None
+) -> SearchOrigin | None:
     if origin is None or params.near is None:
         return None
-    return SearchOrigin(near=params.near, lat=origin[0], lng=origin[1], radius_km=params.radius_km)
+    return SearchOrigin(
+        near=params.near, lat=origin[0], lng=origin[1], radius_km=params.radius_km, state=state
+    )

@@ -263,6 +263,13 @@ def test_classify(names: list[str], expected: findtreatment.Services) -> None:
 
 
 MAPPED_NAMES = {
+    # Mapped after a review of all 206 names (indexer/sources/findtreatment_codes.py).
+    "Lofexidine": True,
+    "Suicide prevention services": True,
+    "Smoking/vaping/tobacco cessation counseling": True,
+    "Psychiatric hospital": True,
+    "Federally Qualified Health Center": True,
+    "American Indian or Alaska Native languages": True,
     "12-step facilitation": False,
     "Acamprosate (Campral®)": True,
     "Accepts clients using MAT but prescribed elsewhere": False,

@@ -1,0 +1,185 @@
+"""The benchmark's figures, the agreement check between API and Meilisearch, and RESULTS.md."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import os
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bench.queries import Query
+from bench.wrk import LoadResult
+from meili_local.server import ManagedMeilisearch
+
+TARGETS = {
+    "place_ratio": 5.0,  # API nearest-first throughput / straightforward Meilisearch query
+    "text_ratio": 0.6,  # API / direct for queries without a place
+    "added_p50_ms": 2.0,
+    "indexer_ratio": 1.5,  # indexer end-to-end / raw ingestion
+    "rss_mb": 200.0,
+}
+
+
+@dataclass
+class Agreement:
+    """How many place queries gave the same answer through the API as straight from Meilisearch."""
+
+    checked: int = 0
+    identical: int = 0
+    mismatches: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Figures:
+    """Everything one run measured."""
+
+    args: dict[str, Any]
+    seed_documents: int = 0
+    corpus_documents: int = 0
+    raw_ingest_s: float = 0.0
+    indexer_s: float = 0.0
+    api_startup_s: float = 0.0
+    api_peak_rss_mb: float = 0.0
+    loads: dict[str, tuple[LoadResult, LoadResult]] = field(default_factory=dict)
+    agreement: Agreement = field(default_factory=Agreement)
+    machine: dict[str, str] = field(default_factory=dict)
+    platform: str = ""
+
+
+def _same_ranking(api_hits: list[dict[str, Any]], direct_hits: list[dict[str, Any]]) -> str | None:
+    if len(api_hits) != len(direct_hits):
+        return f"{len(api_hits)} hits vs {len(direct_hits)}"
+    api_km = [h.get("distance_km") for h in api_hits]
+    direct_km = [round(h["_geoDistance"] / 1000, 2) for h in direct_hits]
+    if any(a is None or abs(a - d) > 0.011 for a, d in zip(api_km, direct_km, strict=True)):
+        return f"distances differ: {api_km[:5]} vs {direct_km[:5]}"
+    # Ties in distance may be ordered either way; the last tie group may be cut differently.
+    last = direct_km[-1] if direct_km else None
+    api_ids = {h["id"] for h, d in zip(api_hits, direct_km, strict=True) if d != last}
+    direct_ids = {h["id"] for h, d in zip(direct_hits, direct_km, strict=True) if d != last}
+    return None if api_ids == direct_ids else "different documents at the same distances"
+
+
+def check_agreement(
+    server: ManagedMeilisearch, api_url: str, queries: list[Query], *, index: str
+) -> Agreement:
+    """Compare the API's top page, distances and totals with Meilisearch's for place queries."""
+    result = Agreement()
+    headers = {"Authorization": f"Bearer {server.master_key}"}
+    with httpx.Client(timeout=30) as client:
+        for query in queries:
+            api = client.get(api_url + query.api_path).json()
+            direct = client.post(
+                f"{server.url}/indexes/{index}/search", json=query.direct_body, headers=headers
+            ).json()
+            result.checked += 1
+            problem = None
+            if api["total"] != direct["totalHits"]:
+                problem = f"total {api['total']} vs {direct['totalHits']}"
+            else:
+                problem = _same_ranking(api["hits"], direct["hits"])
+            if problem is None:
+                result.identical += 1
+            else:
+                result.mismatches.append(f"{query.api_path}: {problem}")
+    return result
+
+
+def machine_info(binary: Path) -> dict[str, str]:
+    """CPU, memory and versions of what was measured."""
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        "unknown",
+    )
+    mem_kb = next(
+        int(line.split()[1])
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal:")
+    )
+    meili = subprocess.run(
+        [str(binary), "--version"], capture_output=True, text=True
+    ).stdout.strip()
+    wrk = subprocess.run(["wrk", "--version"], capture_output=True, text=True)
+    return {
+        "cpu": f"{cpu} ({os.cpu_count()} cores)",
+        "memory": f"{mem_kb / 1024 / 1024:.1f} GiB",
+        "meilisearch": meili,
+        "python": subprocess.run(
+            ["python3", "--version"], capture_output=True, text=True
+        ).stdout.strip(),
+        "litestar": importlib.metadata.version("litestar"),
+        "msgspec": importlib.metadata.version("msgspec"),
+        "uvicorn": importlib.metadata.version("uvicorn"),
+        "wrk": (wrk.stdout or wrk.stderr).splitlines()[0] if (wrk.stdout or wrk.stderr) else "wrk",
+    }
+
+
+def _row(group: str, direct: LoadResult, api: LoadResult) -> str:
+    ratio = api.rps / direct.rps if direct.rps else float("nan")
+    return (
+        f"| {group} | {direct.rps:,.0f} | {direct.p50_ms:.1f} / {direct.p95_ms:.1f} / {direct.p99_ms:.1f} "
+        f"| {direct.errors} | {api.rps:,.0f} | {api.p50_ms:.1f} / {api.p95_ms:.1f} / {api.p99_ms:.1f} "
+        f"| {api.errors} | {ratio:.2f} | {api.p50_ms - direct.p50_ms:+.1f} |"
+    )
+
+
+def render(f: Figures) -> str:
+    """RESULTS.md."""
+    lines = [
+        "# Benchmark results",
+        "",
+        "Written by `make bench` (`python -m bench.run`); every figure below is from one run on one machine,",
+        "Meilisearch and the load generator (wrk, 1 thread) on the same cores as the API.",
+        "",
+        "## Machine and versions",
+        "",
+        *(f"- {k}: {v}" for k, v in f.machine.items()),
+        f"- platform: {f.platform}",
+        f"- command: `python -m bench.run --docs {f.args['docs']} --duration {f.args['duration']} "
+        f"--connections {f.args['connections']} --zips {f.args['zips']}`",
+        "",
+        "## Corpus",
+        "",
+        f"{f.corpus_documents:,} documents: the {f.seed_documents:,} real seed documents plus copies moved to",
+        "population-weighted real places (GeoNames), jittered up to 4 km (bench/corpus.py).",
+        "",
+        "## Indexing",
+        "",
+        "| what | seconds |",
+        "|---|---|",
+        f"| Meilisearch raw NDJSON ingestion of the prepared documents | {f.raw_ingest_s:.1f} |",
+        f"| Pathways indexer end to end (load, validate, normalize, publish) | {f.indexer_s:.1f} |",
+        f"| ratio indexer / raw (target <= {TARGETS['indexer_ratio']}) | {f.indexer_s / f.raw_ingest_s:.2f} |",
+        "",
+        "## Search throughput and latency",
+        "",
+        f"{f.args['connections']} connections, {f.args['duration']} s per run; latency p50 / p95 / p99 in ms.",
+        "",
+        "| group | direct req/s | direct latency | errors | API req/s | API latency | errors | API/direct | added p50 ms |",
+        "|---|---|---|---|---|---|---|---|---|",
+        *(_row(g, d, a) for g, (d, a) in f.loads.items()),
+        "",
+        f"Targets: place (nearest first within 25 km) API/direct >= {TARGETS['place_ratio']}; "
+        f"without a place API/direct >= {TARGETS['text_ratio']} and added p50 < {TARGETS['added_p50_ms']} ms.",
+        "",
+        "## Same answers",
+        "",
+        f"{f.agreement.identical} of {f.agreement.checked} place queries gave the same totals, top 20 and "
+        "distances through the API as straight from Meilisearch.",
+        *(f"- {m}" for m in f.agreement.mismatches[:10]),
+        "",
+        "## API process",
+        "",
+        f"- start to first answered search: {f.api_startup_s:.2f} s",
+        f"- peak RSS under load: {f.api_peak_rss_mb:.0f} MB (target < {TARGETS['rss_mb']:.0f} MB)",
+        "",
+    ]
+    return "\n".join(lines)

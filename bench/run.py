@@ -1,0 +1,230 @@
+"""`make bench`: Pathways measured side by side with Meilisearch itself, in one run.
+
+1. Build a corpus of real seed documents spread over real places (bench/corpus.py).
+2. Start a fresh managed Meilisearch; time its raw NDJSON ingestion of the prepared corpus,
+   and the indexer's end-to-end run (load, validate, normalize, publish) of the same corpus.
+3. Start the API (uvicorn, one worker) on that index; time start-up to the first answer.
+4. For each query group, load Meilisearch directly with the straightforward request, then the
+   API with the same questions, at the same concurrency; check that the answers agree.
+5. Write bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import secrets
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Final
+
+import httpx
+import msgspec
+
+from bench import report
+from bench.corpus import load_places, seed_documents, spread, write_ndjson, write_seed_files
+from bench.queries import Query, query_mix, sample_zips
+from bench.wrk import LoadResult, run_load
+from meili_local import binary_cache_dir, find_or_install_binary
+from meili_local.server import ManagedMeilisearch, free_port
+from service.documents import INDEX_SETTINGS
+from service.settings import PROJECT_ROOT
+
+OUT: Final = PROJECT_ROOT / "bench" / "out"
+RAW_INDEX: Final = "raw"
+API_INDEX: Final = "resources"
+
+
+def _client(server: ManagedMeilisearch) -> httpx.Client:
+    return httpx.Client(
+        base_url=server.url,
+        headers={"Authorization": f"Bearer {server.master_key}", "Accept-Encoding": "identity"},
+        timeout=900,
+    )
+
+
+def _wait(client: httpx.Client, response: httpx.Response) -> None:
+    response.raise_for_status()
+    uid = response.json()["taskUid"]
+    while True:
+        task = client.get(f"/tasks/{uid}").json()
+        if task["status"] == "succeeded":
+            return
+        if task["status"] in ("failed", "canceled"):
+            raise SystemExit(f"Meilisearch task failed: {task.get('error')}")
+        time.sleep(0.05)
+
+
+def ingest_raw(server: ManagedMeilisearch, ndjson: Path, *, chunk_docs: int = 50_000) -> float:
+    """Seconds for Meilisearch to ingest the prepared NDJSON with our index settings."""
+    with _client(server) as client:
+        _wait(client, client.post("/indexes", json={"uid": RAW_INDEX, "primaryKey": "id"}))
+        _wait(client, client.patch(f"/indexes/{RAW_INDEX}/settings", json=INDEX_SETTINGS))
+        lines = ndjson.read_bytes().splitlines(keepends=True)
+        started = time.perf_counter()
+        # Chunks stay under Meilisearch's 100 MB payload limit.
+        responses = [
+            client.post(
+                f"/indexes/{RAW_INDEX}/documents",
+                content=b"".join(lines[i : i + chunk_docs]),
+                headers={"Content-Type": "application/x-ndjson"},
+            )
+            for i in range(0, len(lines), chunk_docs)
+        ]
+        for response in responses:
+            _wait(client, response)
+        return time.perf_counter() - started
+
+
+def index_end_to_end(server: ManagedMeilisearch, sources: Path) -> float:
+    """Seconds for the real indexer CLI (a new process) to load and publish the corpus."""
+    env = {**os.environ, "PATHWAYS_MEILI_URL": server.url, "PATHWAYS_MEILI_KEY": server.master_key}
+    started = time.perf_counter()
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "indexer",
+            "index",
+            "--sources",
+            str(sources),
+            "--index",
+            API_INDEX,
+            "--no-progress",
+        ],
+        check=True,
+        env=env,
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.DEVNULL,
+    )
+    return time.perf_counter() - started
+
+
+def start_api(server: ManagedMeilisearch, port: int) -> tuple[subprocess.Popen[bytes], float]:
+    """Start uvicorn with the API; returns the process and seconds to the first answered search."""
+    env = {
+        **os.environ,
+        "PATHWAYS_MEILI_URL": server.url,
+        "PATHWAYS_MEILI_KEY": server.master_key,
+        "PATHWAYS_INDEX": API_INDEX,
+    }
+    command = [sys.executable, "-m", "uvicorn", "--factory", "service.app:create_app_from_env"]
+    command += [
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--no-access-log",
+        "--log-level",
+        "warning",
+    ]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, env=env, cwd=PROJECT_ROOT)
+    url = f"http://127.0.0.1:{port}/v1/search?near=19103&kind=meeting"
+    while True:
+        try:
+            if httpx.get(url, timeout=1).status_code == 200:
+                return process, time.perf_counter() - started
+        except httpx.TransportError:
+            pass
+        if process.poll() is not None:
+            raise SystemExit("the API exited during start-up")
+        time.sleep(0.02)
+
+
+def peak_rss_mb(pid: int) -> float:
+    """The process's peak resident set size (VmHWM), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def load_pair(
+    server: ManagedMeilisearch,
+    api_url: str,
+    queries: list[Query],
+    *,
+    connections: int,
+    duration_s: int,
+) -> tuple[LoadResult, LoadResult]:
+    """The same queries, first straight to Meilisearch, then through the API."""
+    direct_requests = [
+        ("POST", f"/indexes/{API_INDEX}/search", msgspec.json.encode(q.direct_body))
+        for q in queries
+    ]
+    direct = run_load(
+        server.url,
+        direct_requests,
+        connections=connections,
+        duration_s=duration_s,
+        headers={"Authorization": f"Bearer {server.master_key}", "Accept-Encoding": "identity"},
+    )
+    api = run_load(
+        api_url,
+        [("GET", q.api_path, b"") for q in queries],
+        connections=connections,
+        duration_s=duration_s,
+    )
+    return direct, api
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the whole benchmark and write bench/RESULTS.md."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=200_000)
+    parser.add_argument("--duration", type=int, default=20, help="seconds per load run")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--zips", type=int, default=300, help="distinct places in the query mix")
+    parser.add_argument("--results", type=Path, default=PROJECT_ROOT / "bench" / "RESULTS.md")
+    args = parser.parse_args(argv)
+
+    figures = report.Figures(args=vars(args) | {"results": str(args.results)})
+    places = load_places()
+    seed = seed_documents()
+    figures.seed_documents = len(seed)
+    ndjson = OUT / "corpus.ndjson"
+    figures.corpus_documents = write_ndjson(spread(seed, places, total=args.docs), ndjson)
+    write_seed_files(spread(seed, places, total=args.docs), OUT / "seed")
+
+    binary = find_or_install_binary(cache_dir=binary_cache_dir(os.environ), env=os.environ)
+    db = OUT / "meili"
+    subprocess.run(["rm", "-rf", str(db)], check=True)
+    server = ManagedMeilisearch(
+        binary=binary,
+        db_path=db / "data",
+        master_key=secrets.token_urlsafe(32),
+        log_path=db / "meili.log",
+    )
+    with server:
+        figures.raw_ingest_s = ingest_raw(server, ndjson)
+        figures.indexer_s = index_end_to_end(server, OUT / "seed" / "sources.toml")
+        api_port = free_port()
+        process, figures.api_startup_s = start_api(server, api_port)
+        try:
+            api_url = f"http://127.0.0.1:{api_port}"
+            mix = query_mix(sample_zips(places, count=args.zips, seed=5))
+            figures.agreement = report.check_agreement(
+                server, api_url, mix["place"][:60], index=API_INDEX
+            )
+            for group, queries in mix.items():
+                direct, api = load_pair(
+                    server, api_url, queries, connections=args.connections, duration_s=args.duration
+                )
+                figures.loads[group] = (direct, api)
+            figures.api_peak_rss_mb = peak_rss_mb(process.pid)
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+    figures.machine = report.machine_info(binary)
+    figures.platform = platform.platform()
+    args.results.write_text(report.render(figures), encoding="utf-8")
+    print(f"wrote {args.results}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,247 @@
+"""An Open Referral HSDS 3.1 API under `/hsds/`: `/`, `/services`, `/services/{id}`.
+
+`/services` takes the spec's `search`, `page`, `per_page`, `taxonomy_term_id` (one of our
+vocabulary terms, repeatable), `full` and `format=json`, plus Pathways' own filters
+(`kind`, `need`, `language`, `community`, `accessibility`, `attendance`, `cost`, `near`,
+`radius_km`, `include_online`), checked as `/v1/search` checks them. The spec's
+`postcode`, `proximity`, `modified_after`, `organization_id`, `taxonomy_id`, `minimal` and
+`format=ndjson` are refused with a 400 rather than silently ignored.
+
+Without `search` or `near`, services come in index order from the documents endpoint, so a
+client can page through every one of them (the order holds while the index is unchanged);
+with either, Meilisearch ranks them (relevance, or distance from `near`) and `total_items`
+stops at the index's 10,000-hit cap. Temporarily closed services are listed with that
+status, as an HSDS publisher would.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Annotated, Any, Final
+
+import msgspec
+from litestar import Request, get
+from litestar.datastructures import State
+from litestar.di import NamedDependency
+from litestar.params import FromPath, QueryParameter
+
+from service.api.search import Flag, Repeated, resolve_near_state
+from service.documents import SearchHit
+from service.errors import BadParameterError, ResourceNotFoundError
+from service.formats.hsds import HSDS_PROFILE, HSDS_VERSION, full_service, service_id, summary
+from service.formats.hsds import page as hsds_page
+from service.formats.hsds_models import ApiInfo, Page, Service, ServiceSummary
+from service.formats.hsds_taxonomy import TERMS_BY_ID
+from service.geo import GazetteerGeocoder
+from service.query import (
+    RETRIEVED_ATTRIBUTES,
+    Limits,
+    SearchParams,
+    build_search_body,
+    filter_expression,
+    validate_params,
+)
+from service.schedule_params import Clock, parse_flag
+from service.search_client import SearchIndex
+
+HSDS_MAX_PER_PAGE: Final = 100
+HSDS_MAX_PAGE: Final = 100_000
+UNSUPPORTED: Final = (
+    "postcode",
+    "proximity",
+    "modified_after",
+    "organization_id",
+    "taxonomy_id",
+    "minimal",
+)
+
+
+@get("/hsds/", summary="HSDS API information", tags=["hsds"])
+async def hsds_root(request: Request[Any, Any, Any]) -> ApiInfo:
+    """The HSDS version and profile this API implements, and its OpenAPI document."""
+    base = str(request.base_url).rstrip("/")
+    return ApiInfo(
+        version=HSDS_VERSION, profile=HSDS_PROFILE, openapi_url=f"{base}/schema/openapi.json"
+    )
+
+
+@get("/hsds/services", summary="HSDS services, paged", tags=["hsds"])
+async def hsds_services(
+    request: Request[Any, Any, Any],
+    search_index: NamedDependency[SearchIndex],
+    geocoder: NamedDependency[GazetteerGeocoder],
+    limits: NamedDependency[Limits],
+    clock: NamedDependency[Clock],
+    search: Annotated[str, QueryParameter(description="Full text search")] = "",
+    page: Annotated[int, QueryParameter(description="Page number, from 1")] = 1,
+    per_page: Annotated[int, QueryParameter(description="At most 100")] = 20,
+    taxonomy_term_id: Repeated = None,
+    full: Flag = None,
+    format: Annotated[str | None, QueryParameter(description="json only")] = None,
+    near: Annotated[str | None, QueryParameter(description='ZIP, "City, ST" or "lat,lng"')] = None,
+    radius_km: Annotated[float | None, QueryParameter(description="Radius, km")] = None,
+    kind: Repeated = None,
+    need: Repeated = None,
+    language: Repeated = None,
+    community: Repeated = None,
+    accessibility: Repeated = None,
+    attendance: Repeated = None,
+    cost: Repeated = None,
+    include_online: Flag = None,
+) -> Page:
+    """A page of services; see the module docstring for the parameters."""
+    _refuse_unsupported(request, format)
+    filters: dict[str, list[str]] = {
+        "kind": list(kind or ()),
+        "need": list(need or ()),
+        "language": list(language or ()),
+        "community": list(community or ()),
+        "accessibility": list(accessibility or ()),
+        "attendance": list(attendance or ()),
+        "cost": list(cost or ()),
+    }
+    for param, code in _terms(taxonomy_term_id):
+        filters[param].append(code)
+    params = _validated(search, near, radius_km, page, per_page, filters, limits, include_online)
+    origin, state = resolve_near_state(geocoder, params.near) if params.near else (None, None)
+    hits, total = await _find(search_index, params, origin, state)
+    now = clock()
+    contents: list[ServiceSummary] = [
+        full_service(hit, now=now) if parse_flag("full", full) else summary(hit) for hit in hits
+    ]
+    return hsds_page(contents, total=total, page_number=params.page, per_page=params.per_page)
+
+
+@get("/hsds/services/{hsds_id:str}", summary="One HSDS service, fully nested", tags=["hsds"])
+async def hsds_service(
+    request: Request[Any, Any, Any],
+    search_index: NamedDependency[SearchIndex],
+    clock: NamedDependency[Clock],
+    hsds_id: FromPath[str],
+) -> Service:
+    """The service with this id (the UUID `/hsds/services` gives, or a Pathways id), or 404."""
+    doc_id = await _id_map(request.app.state).doc_id(search_index, hsds_id)
+    hit = await search_index.get_document(doc_id) if doc_id else None
+    if hit is None:
+        raise ResourceNotFoundError(f"No service has the id {hsds_id[:100]!r}.")
+    return full_service(hit, now=clock())
+
+
+def _refuse_unsupported(request: Request[Any, Any, Any], format: str | None) -> None:
+    for name in UNSUPPORTED:
+        if name in request.query_params:
+            raise BadParameterError(
+                name, f"{name} is not supported here; see /schema/openapi.json for what is"
+            )
+    if format not in (None, "", "json"):
+        raise BadParameterError("format", "format may only be json", allowed=("json",))
+
+
+def _terms(term_ids: list[str] | None) -> list[tuple[str, str]]:
+    found = []
+    for term_id in term_ids or ():
+        ref = TERMS_BY_ID.get(term_id.strip().lower())
+        if ref is None:
+            raise BadParameterError(
+                "taxonomy_term_id",
+                f"taxonomy_term_id={term_id[:40]!r} is not one of our taxonomy terms; "
+                "they are the taxonomy_term ids in the services' attributes",
+            )
+        found.append((ref.param, ref.code))
+    return found
+
+
+def _validated(
+    search: str,
+    near: str | None,
+    radius_km: float | None,
+    page_number: int,
+    per_page: int,
+    filters: dict[str, list[str]],
+    limits: Limits,
+    include_online: str | None,
+) -> SearchParams:
+    hsds_limits = msgspec.structs.replace(
+        limits, max_per_page=HSDS_MAX_PER_PAGE, max_page=HSDS_MAX_PAGE
+    )
+    try:
+        return validate_params(
+            q=search,
+            near=near,
+            radius_km=radius_km,
+            sort=None,
+            page=page_number,
+            per_page=per_page,
+            filters=filters,
+            limits=hsds_limits,
+            include_closed=True,
+            include_online=parse_flag("include_online", include_online),
+        )
+    except BadParameterError as exc:
+        if exc.parameter != "q":
+            raise
+        raise BadParameterError("search", exc.detail.replace("q ", "search ", 1)) from exc
+
+
+async def _find(
+    search_index: SearchIndex,
+    params: SearchParams,
+    origin: tuple[float, float] | None,
+    state: str | None,
+) -> tuple[list[SearchHit], int]:
+    """One page of matching documents and how many match in all."""
+    if params.q or origin is not None:
+        body = build_search_body(params, origin, origin_state=state)
+        body.pop("facets", None)
+        result = await search_index.search(body)
+        return result.hits, result.totalHits
+    documents = await search_index.fetch_documents(
+        {
+            "filter": filter_expression(params, None),
+            "fields": RETRIEVED_ATTRIBUTES,
+            # Index order, stable while the index is unchanged. Not `sort`: Meilisearch
+            # 1.21 drops and repeats documents when this endpoint pages with sort + offset.
+            "offset": (params.page - 1) * params.per_page,
+            "limit": params.per_page,
+        }
+    )
+    return documents.results, documents.total
+
+
+class HsdsIdMap:
+    """HSDS UUID -> Pathways id, rebuilt when the index changes (UUID 5 is one-way)."""
+
+    def __init__(self) -> None:
+        self._version: tuple[str, str] | None = None
+        self._ids: dict[str, str] = {}
+        self._lock = asyncio.Lock()
+
+    async def doc_id(self, search_index: SearchIndex, hsds_id: str) -> str | None:
+        """The Pathways id an HSDS id names; a Pathways id is taken as it is."""
+        try:
+            key = str(uuid.UUID(hsds_id))
+        except ValueError:
+            return hsds_id
+        info = await search_index.index_info()
+        version = (info.uid, info.updatedAt)
+        if version != self._version:
+            async with self._lock:
+                if version != self._version:
+                    ids = await search_index.all_ids()
+                    # ~50k UUID 5s (SHA-1) take a few hundred ms: off the event loop.
+                    self._ids = await asyncio.to_thread(_by_hsds_id, ids)
+                    self._version = version
+        return self._ids.get(key)
+
+
+def _by_hsds_id(ids: list[str]) -> dict[str, str]:
+    return {service_id(doc_id): doc_id for doc_id in ids}
+
+
+def _id_map(state: State) -> HsdsIdMap:
+    ids = state.get("hsds_ids")
+    if not isinstance(ids, HsdsIdMap):
+        ids = HsdsIdMap()
+        state["hsds_ids"] = ids
+    return ids

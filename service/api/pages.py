@@ -1,0 +1,263 @@
+"""The public search page (`/`), its results fragment, and the outreach shortlist.
+
+The page works as a plain GET form with JavaScript off; with it on, /static/pathways.js
+fetches `/partials/results` and swaps the results in place. Nothing about a visitor is kept
+on the server: a shortlist lives in the browser and in its link.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Final
+
+import msgspec
+from litestar import Request, Response, get
+from litestar.datastructures import CacheControlHeader
+from litestar.enums import MediaType
+from litestar.static_files import create_static_files_router
+from litestar.types import ControllerRouterHandler
+
+from service.documents import DOCUMENT_ID_RE
+from service.errors import PathwaysError
+from service.search_client import SearchIndex
+from service.web.cards import Card, build_card, shortlist_text
+from service.web.forms import form_view
+from service.web.i18n import LANGS, Lang, choose_lang, text
+from service.web.page_query import PageQuery, build_url, page_query
+from service.web.render import STATIC_DIR, render
+from service.web.searching import (
+    app_dependencies,
+    empty_result,
+    handler_args,
+    run_search,
+    schedule_params_available,
+)
+from service.web.views import ResultsView, error_view, failed_view, idle_view, results_view
+
+PAGE_PER_PAGE: Final = 10
+MAX_SHORTLIST: Final = 20
+AnyRequest = Request[Any, Any, Any]
+
+
+class Visitor(msgspec.Struct, frozen=True, kw_only=True):
+    """The interface language, and whether the visitor chose it (then links keep it)."""
+
+    lang: Lang
+    explicit: bool
+
+    @property
+    def keep(self) -> list[tuple[str, str]]:
+        """Query pairs every link of the page carries."""
+        return [("lang", self.lang)] if self.explicit else []
+
+
+def visitor(request: AnyRequest) -> Visitor:
+    """Language from ?lang=, else from Accept-Language."""
+    explicit = request.query_params.get("lang")
+    lang = choose_lang(explicit, request.headers.get("accept-language"))
+    return Visitor(lang=lang, explicit=explicit in LANGS)
+
+
+def html_response(body: str, *, status: int = 200, lang: Lang) -> Response[str]:
+    """An HTML answer; never cached, as it may name a place the visitor searched."""
+    return Response(
+        content=body,
+        status_code=status,
+        media_type=MediaType.HTML,
+        headers={"Content-Language": lang, "Vary": "Accept-Language", "Cache-Control": "no-store"},
+    )
+
+
+def switch_url(path: str, pq: PageQuery, lang: Lang) -> str:
+    """This page in the other language."""
+    other = "es" if lang == "en" else "en"
+    paging = [("page", pq.page)] if pq.page else []
+    return build_url(path, [*pq.pairs, *paging, ("lang", other)])
+
+
+ArgsBuilder = Callable[[dict[str, list[str]]], "dict[str, Any] | None"]
+
+
+def page_args(query: dict[str, list[str]]) -> dict[str, Any] | None:
+    """Handler arguments of the page: the visitor's query, ten results a page by default."""
+    args = handler_args(query)
+    args.setdefault("per_page", PAGE_PER_PAGE)
+    return args
+
+
+async def search_results(
+    pq: PageQuery,
+    lang: Lang,
+    deps: Mapping[str, Any],
+    *,
+    path: str,
+    keep: Sequence[tuple[str, str]],
+    build_args: ArgsBuilder = page_args,
+    always: bool = False,
+) -> tuple[ResultsView, int]:
+    """The results area for a query, and the HTTP status it deserves.
+
+    `build_args` turns the query into handler arguments (None: nothing can match);
+    `always` searches even when the visitor has asked for nothing yet.
+    """
+    if not pq.searched and not always:
+        return idle_view(lang), 200
+    try:
+        args = build_args(pq.as_query())
+        result = empty_result() if args is None else await run_search(args, deps)
+    except PathwaysError as exc:
+        error = error_view(exc, lang, near=pq.first("near"))
+        return failed_view(error), error.status
+    return results_view(result, pq, lang, path=path, keep=keep), 200
+
+
+def _query(request: AnyRequest) -> dict[str, list[str]]:
+    query: dict[str, list[str]] = request.query_params.dict()
+    return query
+
+
+@get("/", include_in_schema=False)
+async def search_page(request: AnyRequest) -> Response[str]:
+    """The search page: the form, and results when the URL asks for some."""
+    who = visitor(request)
+    schedule = schedule_params_available()
+    pq = page_query(_query(request), schedule=schedule)
+    deps = await app_dependencies(request.app)
+    results, status = await search_results(pq, who.lang, deps, path="/", keep=who.keep)
+    body = render(
+        "search.html",
+        lang=who.lang,
+        frame=False,
+        mode="page",
+        home_url=build_url("/", who.keep),
+        switch_url=switch_url("/", pq, who.lang),
+        form_action="/",
+        fragment_url="/partials/results",
+        hidden_fields=who.keep,
+        shortlist_hidden=who.keep,
+        form=form_view(pq, who.lang, deps["limits"], schedule=schedule),
+        results=results,
+    )
+    return html_response(body, status=status, lang=who.lang)
+
+
+@get("/partials/results", include_in_schema=False)
+async def results_fragment(request: AnyRequest) -> Response[str]:
+    """Only the results area of `/` for the same query, for the page's script."""
+    who = visitor(request)
+    pq = page_query(_query(request), schedule=schedule_params_available())
+    deps = await app_dependencies(request.app)
+    results, status = await search_results(pq, who.lang, deps, path="/", keep=who.keep)
+    body = render(
+        "_results.html", lang=who.lang, mode="page", results=results, shortlist_hidden=who.keep
+    )
+    return html_response(body, status=status, lang=who.lang)
+
+
+def shortlist_ids(values: Sequence[str]) -> tuple[list[str], int]:
+    """Valid, distinct ids from `ids=a,b` or repeated `ids=`, capped; and how many were dropped."""
+    ids: list[str] = []
+    dropped = 0
+    for value in values:
+        for raw in value.split(","):
+            item = raw.strip()
+            if not item or item in ids:
+                continue
+            if DOCUMENT_ID_RE.match(item) and len(ids) < MAX_SHORTLIST:
+                ids.append(item)
+            else:
+                dropped += 1
+    return ids, dropped
+
+
+async def _fetch_cards(index: SearchIndex, ids: Sequence[str], lang: Lang) -> list[Card]:
+    hits = await asyncio.gather(*(index.get_document(i) for i in ids))
+    return [build_card(msgspec.to_builtins(hit), lang) for hit in hits if hit is not None]
+
+
+async def _shortlist(request: AnyRequest) -> tuple[Visitor, list[str], list[Card], int, str]:
+    who = visitor(request)
+    ids, dropped = shortlist_ids(request.query_params.getall("ids", []))
+    deps = await app_dependencies(request.app)
+    cards = await _fetch_cards(deps["search_index"], ids, who.lang) if ids else []
+    missing = dropped + len(ids) - len(cards)
+    link = str(request.base_url).rstrip("/") + shortlist_url([c.id for c in cards], who.keep)
+    return who, ids, cards, missing, link
+
+
+def shortlist_url(ids: Sequence[str], keep: Sequence[tuple[str, str]] = ()) -> str:
+    """`/shortlist?ids=a,b,c`: the shortlist as a link."""
+    return build_url("/shortlist", [("ids", ",".join(ids)), *keep] if ids else list(keep))
+
+
+@get("/shortlist", include_in_schema=False)
+async def shortlist_page(request: AnyRequest) -> Response[str]:
+    """A printable page of the resources in the link, with a message-ready text version."""
+    try:
+        who, _ids, cards, missing, link = await _shortlist(request)
+    except PathwaysError as exc:
+        who = visitor(request)
+        error = error_view(exc, who.lang)
+        body = render(
+            "shortlist.html",
+            lang=who.lang,
+            cards=[],
+            missing=0,
+            link="",
+            plain="",
+            error=error,
+            **_chrome(who, "/shortlist", request),
+        )
+        return html_response(body, status=error.status, lang=who.lang)
+    ids = [c.id for c in cards]
+    body = render(
+        "shortlist.html",
+        lang=who.lang,
+        cards=cards,
+        missing=missing,
+        link=link,
+        plain=shortlist_text(cards, who.lang, link=link) if cards else "",
+        remove_urls={i: shortlist_url([j for j in ids if j != i], who.keep) for i in ids},
+        text_url=build_url("/shortlist.txt", [("ids", ",".join(ids)), *who.keep]),
+        error=None,
+        **_chrome(who, "/shortlist", request),
+    )
+    return html_response(body, lang=who.lang)
+
+
+def _chrome(who: Visitor, path: str, request: AnyRequest) -> dict[str, Any]:
+    other = "es" if who.lang == "en" else "en"
+    pairs = [(k, v) for k, v in request.query_params.items() if k == "ids"]
+    return {
+        "home_url": build_url("/", who.keep),
+        "switch_url": build_url(path, [*pairs, ("lang", other)]),
+    }
+
+
+@get("/shortlist.txt", include_in_schema=False)
+async def shortlist_plain(request: AnyRequest) -> Response[str]:
+    """The shortlist as plain text, to paste into a text message or an email."""
+    who, _ids, cards, _missing, link = await _shortlist(request)
+    body = (
+        shortlist_text(cards, who.lang, link=link) if cards else text(who.lang, "shortlist_empty")
+    )
+    cache: dict[str, str] = {"Cache-Control": "no-store", "Content-Language": who.lang}
+    return Response(content=body, media_type=MediaType.TEXT, headers=cache)
+
+
+static_files = create_static_files_router(
+    path="/static",
+    directories=[STATIC_DIR],
+    name="static",
+    include_in_schema=False,
+    cache_control=CacheControlHeader(max_age=600, public=True),
+)
+
+PAGE_ROUTES: Final[list[ControllerRouterHandler]] = [
+    search_page,
+    results_fragment,
+    shortlist_page,
+    shortlist_plain,
+    static_files,
+]

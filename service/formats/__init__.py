@@ -1,0 +1,1 @@
+"""Pure mappings from the index contract to the formats other clients consume."""

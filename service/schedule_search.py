@@ -1,0 +1,54 @@
+"""Schedules in a search: the zones the index holds, and each hit's next occurrence."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import msgspec
+
+from service.documents import SearchHit
+from service.schedule import in_progress, is_known_zone, next_occurrence
+from service.schedule_params import TimeFilter
+from service.schedule_query import ZONE_ATTRIBUTE, needs_zones, time_filter_clauses
+from service.schedule_soonest import soonest_search
+from service.search_client import MeiliSearchResult, SearchIndex
+
+
+async def indexed_zones(search_index: SearchIndex) -> tuple[str, ...]:
+    """The IANA zones of the indexed schedules, from a facet (one small request)."""
+    result = await search_index.search({"q": "", "limit": 0, "facets": [ZONE_ATTRIBUTE]})
+    counts = result.facetDistribution.get(ZONE_ATTRIBUTE, {})
+    return tuple(sorted(zone for zone in counts if is_known_zone(zone)))
+
+
+async def schedule_search(
+    search_index: SearchIndex, body: dict[str, Any], *, time_filter: TimeFilter, sort: str
+) -> MeiliSearchResult:
+    """Run the search with the time filters added; `soonest` pages by time ahead."""
+    soonest = sort == "soonest"
+    zones = await indexed_zones(search_index) if soonest or needs_zones(time_filter) else ()
+    body = {**body, "filter": [*body["filter"], *time_filter_clauses(time_filter, zones)]}
+    if soonest:
+        return await soonest_search(search_index, body, at=time_filter.at, zones=zones)
+    return await search_index.search(body)
+
+
+def with_occurrences(hits: list[SearchHit], time_filter: TimeFilter) -> list[SearchHit]:
+    """Hits with `next_occurrence` (venue offset), the viewer's copy, and `open_now`."""
+    viewer = ZoneInfo(time_filter.viewer_tz) if time_filter.viewer_tz else None
+    out: list[SearchHit] = []
+    for hit in hits:
+        when = next_occurrence(hit.schedule, time_filter.at)
+        if when is None:
+            out.append(hit)
+            continue
+        out.append(
+            msgspec.structs.replace(
+                hit,
+                next_occurrence=when.isoformat(),
+                next_occurrence_viewer=when.astimezone(viewer).isoformat() if viewer else None,
+                open_now=in_progress(hit.schedule, time_filter.at),
+            )
+        )
+    return out

@@ -1,0 +1,217 @@
+"""A search hit -> what a person needs to act on it, in their language (pure)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
+
+import msgspec
+
+from service.vocabulary import (
+    ACCESSIBILITY,
+    ATTENDANCE,
+    COMMUNITIES,
+    COSTS,
+    KINDS,
+    LANGUAGES,
+    Vocabulary,
+)
+from service.web.formatting import (
+    Phone,
+    address_text,
+    directions_url,
+    format_date,
+    format_distance,
+    format_occurrence,
+    format_slots,
+    phone_link,
+    timezone_label,
+)
+from service.web.i18n import Lang, text
+
+MAX_DESCRIPTION_CHARS: Final = 280
+
+
+class Card(msgspec.Struct, frozen=True, kw_only=True):
+    """One result as the page, the shortlist and the widget show it."""
+
+    id: str
+    name: str
+    kind: str
+    kind_label: str
+    organization: str | None = None
+    description: str | None = None
+    distance: str | None = None
+    next_time: str | None = None
+    schedule: list[str] = msgspec.field(default_factory=list)
+    timezone: str | None = None
+    by_appointment: bool = False
+    schedule_notes: str | None = None
+    attendance: list[str] = msgspec.field(default_factory=list)
+    meeting_url: str | None = None
+    meeting_phone: Phone | None = None
+    meeting_notes: str | None = None
+    address: str | None = None
+    address_notes: str | None = None
+    approximate: bool = False
+    directions_url: str | None = None
+    phone: Phone | None = None
+    website: str | None = None
+    languages: list[str] = msgspec.field(default_factory=list)
+    accessibility: list[str] = msgspec.field(default_factory=list)
+    communities: list[str] = msgspec.field(default_factory=list)
+    costs: list[str] = msgspec.field(default_factory=list)
+    eligibility: str | None = None
+    serves: str | None = None
+    updated: str
+    # Flagged by the API when its sources last updated it too long ago (service/freshness.py).
+    stale: bool = False
+    source_name: str | None = None
+    # The name plus its first time or its address: tells apart the many listings of one
+    # group ("Nuevo Camino" meets five times a week) in link and checkbox names.
+    ref: str = ""
+
+
+def labels(vocabulary: Vocabulary, codes: Sequence[str] | None, lang: Lang) -> list[str]:
+    """The labels of known codes, in the vocabulary's order."""
+    wanted = set(codes or ())
+    return [getattr(term, lang) for term in vocabulary.terms if term.code in wanted]
+
+
+def label(vocabulary: Vocabulary, code: str, lang: Lang) -> str:
+    """The label of one code (the code itself if unknown)."""
+    found = labels(vocabulary, [code], lang)
+    return found[0] if found else code
+
+
+def _http_url(value: object) -> str | None:
+    # Only web links become hrefs: a feed's `javascript:` or `data:` URL must never be clickable.
+    if isinstance(value, str) and value.strip().lower().startswith(("https://", "http://")):
+        return value.strip()
+    return None
+
+
+def _shorten(value: object, limit: int = MAX_DESCRIPTION_CHARS) -> str | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    value = " ".join(value.split())
+    return value if len(value) <= limit else value[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _serves(area: Mapping[str, Any] | None, lang: Lang) -> str | None:
+    if not area:
+        return None
+    if area.get("nationwide"):
+        return text(lang, "serves_nationwide")
+    states = area.get("states") or []
+    return ", ".join(states) if states else None
+
+
+def _next_time(hit: Mapping[str, Any], lang: Lang) -> str | None:
+    # Issue 4's next_occurrence: the viewer's copy (with `tz`) reads in their own time.
+    viewer = format_occurrence(hit.get("next_occurrence_viewer"), lang)
+    if viewer:
+        return f"{viewer} ({text(lang, 'your_time')})"
+    # In the venue's time: the zone is named under the weekly times that follow.
+    return format_occurrence(hit.get("next_occurrence"), lang)
+
+
+def _latest_update(hit: Mapping[str, Any]) -> str | None:
+    # A listing merged from several sources is as fresh as the most recent of them.
+    sources = [hit.get("provenance") or {}, *(hit.get("also_from") or ())]
+    dates = [str(p["updated_at"])[:10] for p in sources if p.get("updated_at")]
+    return max(dates) if dates else None
+
+
+def build_card(hit: Mapping[str, Any], lang: Lang) -> Card:
+    """Everything a person needs to act on one hit."""
+    contact: Mapping[str, Any] = hit.get("contact") or {}
+    address: Mapping[str, Any] | None = hit.get("address")
+    schedule: Mapping[str, Any] = hit.get("schedule") or {}
+    provenance: Mapping[str, Any] = hit.get("provenance") or {}
+    distance_km = hit.get("distance_km")
+    updated = format_date(_latest_update(hit), lang)
+    zone = timezone_label(schedule.get("timezone"), lang)
+    times = format_slots(schedule.get("slots") or (), lang)
+    where = address_text(address)
+    name = str(hit["name"])
+    return Card(
+        ref=f"{name}, {times[0]}" if times else f"{name}, {where}" if where else name,
+        id=str(hit["id"]),
+        name=str(hit["name"]),
+        kind=str(hit["kind"]),
+        kind_label=label(KINDS, str(hit["kind"]), lang),
+        organization=hit.get("organization"),
+        description=_shorten(hit.get("description")),
+        distance=format_distance(distance_km, lang) if distance_km is not None else None,
+        next_time=_next_time(hit, lang),
+        schedule=times,
+        timezone=zone if schedule.get("slots") else None,
+        by_appointment=bool(schedule.get("by_appointment")),
+        schedule_notes=_shorten(schedule.get("notes"), 160),
+        attendance=labels(ATTENDANCE, hit.get("attendance"), lang),
+        meeting_url=_http_url(contact.get("meeting_url")),
+        meeting_phone=phone_link(contact.get("meeting_phone"), meeting=True),
+        meeting_notes=_shorten(contact.get("meeting_notes"), 200),
+        address=where,
+        address_notes=_shorten((address or {}).get("notes"), 160),
+        approximate=bool((address or {}).get("approximate")),
+        directions_url=directions_url(address),
+        phone=phone_link(contact.get("phone")),
+        website=_http_url(contact.get("website")),
+        languages=labels(LANGUAGES, hit.get("languages"), lang),
+        accessibility=labels(ACCESSIBILITY, hit.get("accessibility"), lang),
+        communities=labels(COMMUNITIES, hit.get("communities"), lang),
+        costs=labels(COSTS, hit.get("costs"), lang),
+        eligibility=_shorten(hit.get("eligibility"), 200),
+        serves=_serves(hit.get("service_area"), lang),
+        updated=text(lang, "updated", date=updated) if updated else text(lang, "updated_unknown"),
+        stale=hit.get("stale") is True,
+        source_name=provenance.get("source_name"),
+    )
+
+
+def card_as_text(card: Card, lang: Lang) -> str:
+    """One card as plain text lines, for pasting into a text message or an email."""
+    lines = [f"{card.name} ({card.kind_label})"]
+    if card.next_time:
+        lines.append(text(lang, "next_time", when=card.next_time))
+    lines += card.schedule
+    if card.schedule and card.timezone:
+        lines[-1] += f" ({card.timezone})"
+    if card.by_appointment:
+        lines.append(text(lang, "by_appointment"))
+    if card.address:
+        lines.append(card.address)
+    if card.phone:
+        lines.append(f"{text(lang, 'call', phone=card.phone.display)}")
+    if card.meeting_url:
+        lines.append(f"{text(lang, 'join_online')}: {card.meeting_url}")
+    if card.meeting_phone:
+        dial = f" ({text(lang, 'then_enter', digits=card.meeting_phone.then_dial)})"
+        lines.append(
+            f"{text(lang, 'join_phone')}: {card.meeting_phone.display}"
+            + (dial if card.meeting_phone.then_dial else "")
+        )
+    if card.website and card.website != card.meeting_url:
+        lines.append(f"{text(lang, 'website')}: {card.website}")
+    if card.languages:
+        lines.append(f"{text(lang, 'languages')}: {', '.join(card.languages)}")
+    if card.costs:
+        lines.append(f"{text(lang, 'cost')}: {', '.join(card.costs)}")
+    return "\n".join(lines)
+
+
+def shortlist_text(cards: Sequence[Card], lang: Lang, *, link: str) -> str:
+    """The whole shortlist as a message: numbered resources, the link, and the crisis lines."""
+    blocks = [f"Pathways: {text(lang, 'shortlist_title')}"]
+    for number, card in enumerate(cards, start=1):
+        body = card_as_text(card, lang).replace("\n", "\n   ")
+        blocks.append(f"{number}. {body}")
+    blocks.append(f"{text(lang, 'shortlist_link')}: {link}")
+    blocks.append(
+        f"{text(lang, 'crisis_title')}\n{text(lang, 'crisis_988')}: 988 "
+        f"{text(lang, 'crisis_988_es')}".rstrip()
+        + f"\n{text(lang, 'crisis_samhsa')}: 1-800-662-4357"
+    )
+    return "\n\n".join(blocks) + "\n"

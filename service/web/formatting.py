@@ -1,0 +1,222 @@
+"""Pure formatting for people: distances, weekly times, dates, phone links, directions."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any, Final
+from urllib.parse import quote
+
+import msgspec
+
+from service.documents import WEEKDAYS
+from service.web.i18n import Lang, text
+
+KM_PER_MILE: Final = 1.609344
+MAX_SCHEDULE_LINES: Final = 4
+DASH: Final = "\u2013"  # an en dash, as ranges of days and hours are written
+DIRECTIONS_BASE: Final = "https://www.google.com/maps/dir/?api=1&destination="
+
+_TZ_KEYS: Final[dict[str, str]] = {
+    "America/New_York": "tz_eastern",
+    "America/Detroit": "tz_eastern",
+    "America/Toronto": "tz_eastern",
+    "America/Indiana/Indianapolis": "tz_eastern",
+    "America/Kentucky/Louisville": "tz_eastern",
+    "America/Chicago": "tz_central",
+    "America/Winnipeg": "tz_central",
+    "America/Denver": "tz_mountain",
+    "America/Edmonton": "tz_mountain",
+    "America/Boise": "tz_mountain",
+    "America/Phoenix": "tz_arizona",
+    "America/Los_Angeles": "tz_pacific",
+    "America/Vancouver": "tz_pacific",
+    "America/Anchorage": "tz_alaska",
+    "Pacific/Honolulu": "tz_hawaii",
+    "America/Puerto_Rico": "tz_atlantic",
+    "America/Halifax": "tz_atlantic",
+}
+_EXTENSION_RE: Final = re.compile(r"\s*(?:x|ext\.?|extension)\s*(\d{1,6})\s*$", re.IGNORECASE)
+
+
+class Phone(msgspec.Struct, frozen=True, kw_only=True):
+    """A phone number as shown, its `tel:` URI, and digits to dial after connecting."""
+
+    display: str
+    href: str
+    then_dial: str | None = None
+
+
+def km_to_miles(distance_km: float) -> float:
+    """Statute miles."""
+    return distance_km / KM_PER_MILE
+
+
+def format_distance(distance_km: float, lang: Lang) -> str:
+    """'2.1 mi (3.4 km) away'; one decimal, as people read distances."""
+    return text(
+        lang,
+        "distance",
+        mi=_one_decimal(km_to_miles(distance_km), lang),
+        km=_one_decimal(distance_km, lang),
+    )
+
+
+def format_radius(radius_km: float, lang: Lang) -> str:
+    """'within 15.5 mi (25 km)'."""
+    return text(
+        lang,
+        "within",
+        mi=_one_decimal(km_to_miles(radius_km), lang),
+        km=_one_decimal(radius_km, lang),
+    )
+
+
+def _one_decimal(value: float, lang: Lang) -> str:
+    shown = f"{value:.1f}".removesuffix(".0")
+    return shown.replace(".", ",") if lang == "es" else shown
+
+
+def format_clock(hhmm: str, lang: Lang) -> str:
+    """'19:30' -> '7:30 PM' in English, '19:30' in Spanish; '24:00' is midnight."""
+    hours, minutes = (int(part) for part in hhmm.split(":"))
+    if lang == "es":
+        return f"{hours % 24:d}:{minutes:02d}"
+    suffix = "AM" if hours % 24 < 12 else "PM"
+    return f"{(hours % 12) or 12}:{minutes:02d} {suffix}"
+
+
+def timezone_label(timezone: str | None, lang: Lang) -> str | None:
+    """'Eastern time' for America/New_York; the zone's city for zones we don't name."""
+    if not timezone:
+        return None
+    key = _TZ_KEYS.get(timezone)
+    if key:
+        return text(lang, key)
+    return timezone.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def _day_names(lang: Lang, *, short: bool) -> list[str]:
+    return text(lang, "days_short" if short else "days").split()
+
+
+def _days_text(days: Sequence[int], lang: Lang) -> str:
+    if len(days) == 1:
+        return _day_names(lang, short=False)[days[0]]
+    short = _day_names(lang, short=True)
+    consecutive = all(b - a == 1 for a, b in itertools.pairwise(days))
+    if consecutive and len(days) >= 3:
+        return f"{short[days[0]]}{DASH}{short[days[-1]]}"
+    return ", ".join(short[d] for d in days)
+
+
+def _times_text(start: str, end: str | None, lang: Lang) -> str:
+    if start == "00:00" and end == "24:00":
+        return "24 h"
+    if end:
+        return f"{format_clock(start, lang)}{DASH}{format_clock(end, lang)}"
+    return format_clock(start, lang)
+
+
+def format_slots(slots: Sequence[Mapping[str, Any]], lang: Lang) -> list[str]:
+    """Weekly times grouped by identical hours, e.g. 'Mon-Fri 9:00 AM-5:00 PM' (en dashes)."""
+    groups: dict[tuple[str, str | None], list[int]] = {}
+    for slot in slots:
+        day = slot.get("day")
+        if day not in WEEKDAYS or not isinstance(slot.get("start"), str):
+            continue
+        key = (str(slot["start"]), slot.get("end"))
+        days = groups.setdefault(key, [])
+        if WEEKDAYS.index(day) not in days:
+            days.append(WEEKDAYS.index(day))
+    if list(groups) == [("00:00", "24:00")] and len(groups[("00:00", "24:00")]) == 7:
+        return [text(lang, "always_open")]
+    ordered = sorted(groups.items(), key=lambda kv: (min(kv[1]), kv[0][0]))
+    lines = [
+        f"{_days_text(sorted(days), lang)} {_times_text(start, end, lang)}"
+        for (start, end), days in ordered
+    ]
+    if len(lines) > MAX_SCHEDULE_LINES:
+        hidden = len(lines) - MAX_SCHEDULE_LINES + 1
+        lines = [*lines[: MAX_SCHEDULE_LINES - 1], text(lang, "more_times", n=hidden)]
+    return lines
+
+
+def format_date(iso: str | None, lang: Lang) -> str | None:
+    """'2020-12-31T23:23:57' -> 'Dec 31, 2020' / '31 dic 2020'; None if not a date."""
+    match = re.match(r"^(\d{4})-(\d{2})-(\d{2})", iso or "")
+    if not match:
+        return None
+    year, month, day = (int(g) for g in match.groups())
+    if not 1 <= month <= 12 or not 1 <= day <= 31:
+        return None
+    month_name = text(lang, "months").split()[month - 1]
+    return text(lang, "date_format", month=month_name, day=day, year=year)
+
+
+def format_occurrence(iso: str | None, lang: Lang) -> str | None:
+    """'2026-11-29T10:00:00-05:00' -> 'Sun, Nov 29, 10:00 AM' / 'dom 29 nov, 10:00'."""
+    try:
+        when = datetime.fromisoformat(iso or "")
+    except ValueError:
+        return None
+    day = text(lang, "days_short").split()[when.weekday()]
+    month = text(lang, "months").split()[when.month - 1]
+    clock = format_clock(f"{when.hour:02d}:{when.minute:02d}", lang)
+    if lang == "es":
+        return f"{day} {when.day} {month}, {clock}"
+    return f"{day}, {month} {when.day}, {clock}"
+
+
+def _north_american(digits: str) -> str | None:
+    national = digits[1:] if len(digits) == 11 and digits.startswith("1") else digits
+    if len(national) != 10:
+        return None
+    return f"{national[:3]}-{national[3:6]}-{national[6:]}"
+
+
+def phone_link(raw: str | None, *, meeting: bool = False) -> Phone | None:
+    """A tap-to-call link; commas in a `tel:` URI are pauses, so extensions dial themselves."""
+    if not raw or not raw.strip():
+        return None
+    base, _, after = raw.strip().partition(",")
+    extension = _EXTENSION_RE.search(base)
+    if extension:
+        base = base[: extension.start()]
+    digits = re.sub(r"[^\d]", "", base)
+    if not digits:
+        return None
+    plus = "+" if base.strip().startswith("+") else ""
+    then = [extension.group(1)] if extension else []
+    then += [part for part in after.split(",") if part.strip()]
+    dial = ",".join(then)
+    href = f"tel:{plus}{digits}" + (f",{quote(dial, safe=',*')}" if dial else "")
+    nice = _north_american(digits)
+    if meeting or not base.strip():
+        display = (f"+1 {nice}" if plus and nice else nice) or f"{plus}{digits}"
+    else:
+        display = base.strip()
+    return Phone(display=display, href=href, then_dial=" ".join(then) or None)
+
+
+def address_text(address: Mapping[str, Any] | None) -> str | None:
+    """One line of address, from `formatted` or the parts."""
+    if not address:
+        return None
+    formatted = address.get("formatted")
+    if isinstance(formatted, str) and formatted.strip():
+        return formatted.strip()
+    parts = [address.get(k) for k in ("street", "city")]
+    state_zip = " ".join(str(p) for p in (address.get("state"), address.get("postal_code")) if p)
+    line = ", ".join(str(p) for p in [*parts, state_zip] if p)
+    return line or None
+
+
+def directions_url(address: Mapping[str, Any] | None) -> str | None:
+    """A plain link to directions in the visitor's maps app; none for approximate places."""
+    line = address_text(address)
+    if not line or not address or address.get("approximate") or not address.get("street"):
+        return None
+    return DIRECTIONS_BASE + quote(line, safe="")

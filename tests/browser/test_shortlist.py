@@ -1,0 +1,103 @@
+"""Outreach tools in Chromium: pick results, share the link, print one page, paste as text."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+from playwright.async_api import Browser, expect
+
+from tests.browser.conftest import Site, open_visit
+
+SEARCH = "/?near=19103&kind=meeting&language=es"
+
+
+async def test_pick_results_into_a_shortlist_link_print_and_text(
+    browser: Browser, app_site: Site
+) -> None:
+    visit = await open_visit(browser)
+    page = visit.page
+    await page.goto(app_site.origin + SEARCH)
+    cards = page.locator("article.card")
+    picked = [await cards.nth(i).locator(".card-title").inner_text() for i in (0, 2, 5)]
+    times = [
+        await cards.nth(i).locator("dt:has-text('When') + dd li").first.inner_text()
+        for i in (0, 2, 5)
+    ]
+    for i in (0, 2, 5):
+        await cards.nth(i).get_by_label(re.compile("^Add to shortlist")).check()
+    bar = page.locator("#shortlist-link")
+    await expect(bar).to_have_text("View shortlist (3)")
+    # The shortlist survives a new search: it lives in this browser, not on the server.
+    await page.goto(app_site.origin + "/?near=20001&kind=housing")
+    await expect(bar).to_have_text("View shortlist (3)")
+    await bar.click()
+    await expect(page).to_have_url(re.compile(r"/shortlist\?ids="))
+    ids = parse_qs(urlsplit(page.url).query)["ids"][0].split(",")
+    assert len(ids) == 3
+    await expect(page.locator("h1")).to_contain_text("Shortlist (3 resources)")
+    assert await page.locator("article.card .card-title").all_inner_texts() == picked
+
+    text = await page.get_by_label("Text to paste into a message").input_value()
+    assert text.startswith("Pathways: Shortlist\n\n1. " + picked[0])
+    assert "988" in text
+    assert "1-800-662-4357" in text
+    assert (await page.get_by_label("Link to this shortlist").input_value()).endswith(
+        "/shortlist?ids=" + ",".join(ids)
+    )
+    plain = await page.request.get(f"{app_site.origin}/shortlist.txt?ids={','.join(ids)}")
+    assert plain.status == 200
+    assert plain.headers["content-type"].startswith("text/plain")
+    assert await plain.text() == text
+
+    await visit.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    await page.get_by_role("button", name="Copy text").click()
+    await expect(page.locator("#copy-status")).to_have_text("Copied")
+    assert await page.evaluate("navigator.clipboard.readText()") == text
+
+    # Print: one page for a handful of resources, without the screen-only tools.
+    await page.emulate_media(media="print")
+    await expect(page.get_by_label("Text to paste into a message")).to_be_hidden()
+    await expect(page.locator(".site-header")).to_be_hidden()
+    await expect(page.get_by_role("link", name="Call 988")).to_be_visible()
+    pdf = await page.pdf(format="Letter")
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) == 1
+    await page.emulate_media(media="screen")
+
+    # Remove one: the link and the browser's list both lose it.
+    await page.get_by_role(
+        "link", name=re.compile(rf"^Remove\W+{re.escape(picked[1])}, {re.escape(times[1])}$")
+    ).click()
+    await expect(page.locator("h1")).to_contain_text("(2 resources)")
+    await page.goto(app_site.origin + SEARCH)
+    await expect(page.locator("#shortlist-link")).to_have_text("View shortlist (2)")
+    assert visit.hosts() == {app_site.host}
+    await visit.context.close()
+
+
+async def test_a_shortlist_without_javascript(browser: Browser, app_site: Site) -> None:
+    visit = await open_visit(browser, java_script_enabled=False)
+    page = visit.page
+    await page.goto(app_site.origin + SEARCH)
+    cards = page.locator("article.card")
+    for i in (1, 3):
+        await cards.nth(i).get_by_label(re.compile("^Add to shortlist")).check()
+    await page.get_by_role("button", name="Make a shortlist of the ticked results").click()
+    await expect(page).to_have_url(re.compile(r"/shortlist\?ids="))
+    await expect(page.locator("article.card")).to_have_count(2)
+    await expect(page.locator("#print-hint")).to_be_visible()
+    await expect(page.get_by_role("button", name="Print")).to_be_hidden()
+    await visit.context.close()
+
+
+async def test_a_shared_link_with_gone_or_bad_ids(browser: Browser, app_site: Site) -> None:
+    visit = await open_visit(browser, locale="es-US")
+    page = visit.page
+    await page.goto(app_site.origin + "/shortlist?ids=pathways-helplines-988-lifeline,gone-id,<x>")
+    await expect(page.locator("article.card")).to_have_count(1)
+    await expect(page.locator(".notice")).to_have_text(
+        "2 recursos del enlace ya no están disponibles."
+    )
+    await page.goto(app_site.origin + "/shortlist")
+    await expect(page.locator(".notice")).to_contain_text("Su lista está vacía")
+    await visit.context.close()

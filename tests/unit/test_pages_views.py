@@ -1,0 +1,297 @@
+"""Result cards, the page's query and URLs, errors in plain words, the shortlist and embeds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from service.api.pages import shortlist_ids
+from service.errors import BadParameterError, SearchUnavailableError, UnknownPlaceError
+from service.partners import parse_partners
+from service.query import Limits
+from service.security_headers import page_policy
+from service.web.cards import build_card, card_as_text, shortlist_text
+from service.web.embedding import embed_args
+from service.web.forms import form_view
+from service.web.page_query import build_url, page_query
+from service.web.render import render
+from service.web.searching import handler_args
+from service.web.views import error_view, results_view
+
+# A real record of the seed index (aasepia, Meeting Guide feed), as /v1/search returns it.
+NUEVO_CAMINO: dict[str, Any] = {
+    "id": "aasepia-meeting-1924-s-7th-st-philadelphia-pa-19148-usa-0-100000",
+    "kind": "meeting",
+    "name": "Nuevo Camino",
+    "description": "Spanish-Speaking",
+    "organization": "Alcoholics Anonymous",
+    "needs": ["alcohol", "peer_support"],
+    "languages": ["es"],
+    "attendance": ["in_person"],
+    "costs": ["donation"],
+    "tags": ["Open"],
+    "status": "active",
+    "address": {
+        "place_name": "Grupo Nuevo Camino (D68)",
+        "street": "1924 S 7th St",
+        "city": "Philadelphia",
+        "state": "PA",
+        "postal_code": "19148",
+        "formatted": "1924 S 7th St, Philadelphia, PA 19148, USA",
+    },
+    "_geo": {"lat": 39.9246142, "lng": -75.1579925},
+    "schedule": {
+        "timezone": "America/New_York",
+        "slots": [{"day": "sun", "start": "10:00", "end": "11:00"}],
+    },
+    "contact": {
+        "website": "https://www.aasepia.org/meetings/?meeting=meeting-1924-s-7th-st-philadelphia"
+        "-pa-19148-usa-0-100000"
+    },
+    "provenance": {
+        "source": "aasepia",
+        "source_name": "Southeastern PA Intergroup (AA)",
+        "source_record_id": "meeting-1924-s-7th-st-philadelphia-pa-19148-usa-0-100000",
+        "updated_at": "2020-12-31T23:23:57",
+    },
+    "distance_km": 3.44,
+    "next_occurrence": "2026-11-29T10:00:00-05:00",
+}
+
+LIMITS = Limits(default_radius_km=25, max_radius_km=250, max_per_page=50)
+
+
+def test_a_card_has_what_a_person_needs_to_act() -> None:
+    card = build_card(NUEVO_CAMINO, "en")
+    assert card.kind_label == "Peer support meeting"
+    assert card.distance == "2.1 mi (3.4 km) away"
+    assert card.next_time == "Sun, Nov 29, 10:00 AM"
+    assert card.schedule == ["Sunday 10:00 AM–11:00 AM"]  # noqa: RUF001
+    assert card.timezone == "Eastern time"
+    assert card.address == "1924 S 7th St, Philadelphia, PA 19148, USA"
+    assert card.directions_url is not None
+    assert card.languages == ["Spanish"]
+    assert card.costs == ["Voluntary contributions"]
+    assert card.attendance == ["In person"]
+    assert card.updated == "Last updated Dec 31, 2020"
+
+
+def test_a_card_in_spanish() -> None:
+    card = build_card(NUEVO_CAMINO, "es")
+    assert (card.kind_label, card.languages, card.updated) == (
+        "Reunión de apoyo mutuo",
+        ["Español"],
+        "Actualizado el 31 dic 2020",
+    )
+    assert card.next_time == "dom 29 nov, 10:00"
+
+
+def test_the_viewers_next_time_wins_and_says_so() -> None:
+    hit = NUEVO_CAMINO | {"next_occurrence_viewer": "2026-11-29T07:00:00-08:00"}
+    assert build_card(hit, "en").next_time == "Sun, Nov 29, 7:00 AM (your time)"
+
+
+def test_only_web_links_become_links() -> None:
+    # Invented hostile record: a feed must never make a script URL clickable.
+    hit = NUEVO_CAMINO | {
+        "contact": {"website": "javascript:alert(1)", "meeting_url": "data:text/html,x"}
+    }
+    card = build_card(hit, "en")
+    assert (card.website, card.meeting_url) == (None, None)
+
+
+def test_feed_text_is_escaped_in_the_page() -> None:
+    # Invented hostile record: markup in a name or description must arrive as text.
+    hit = NUEVO_CAMINO | {"name": "<script>alert(1)</script>", "description": '"><img src=x>'}
+    result = {"hits": [hit], "total": 1, "page": 1, "per_page": 10, "total_pages": 1}
+    view = results_view(result, page_query({"q": ["<b>"]}), "en", path="/")
+    html = render("_results.html", lang="en", mode="page", results=view, shortlist_hidden=[])
+    assert "<script>" not in html
+    assert "<img" not in html
+    assert "<b>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_a_card_as_text_for_a_message() -> None:
+    assert card_as_text(build_card(NUEVO_CAMINO, "en"), "en") == (
+        "Nuevo Camino (Peer support meeting)\n"
+        "Next: Sun, Nov 29, 10:00 AM\n"
+        "Sunday 10:00 AM–11:00 AM (Eastern time)\n"  # noqa: RUF001
+        "1924 S 7th St, Philadelphia, PA 19148, USA\n"
+        "Website: https://www.aasepia.org/meetings/?meeting=meeting-1924-s-7th-st-philadelphia"
+        "-pa-19148-usa-0-100000\n"
+        "Languages: Spanish\n"
+        "Cost: Voluntary contributions"
+    )
+
+
+def test_the_shortlist_text_ends_with_the_link_and_the_crisis_lines() -> None:
+    out = shortlist_text([build_card(NUEVO_CAMINO, "es")], "es", link="http://x/shortlist?ids=a")
+    assert out.startswith("Pathways: Mi lista\n\n1. Nuevo Camino (Reunión de apoyo mutuo)\n")
+    assert "Enlace a esta lista: http://x/shortlist?ids=a" in out
+    assert out.endswith("SAMHSA, gratis y confidencial, 24/7: 1-800-662-4357\n")
+    assert "988 (para español, marque 2)" in out
+
+
+@pytest.mark.parametrize(
+    ("values", "ids", "dropped"),
+    [
+        (["a,b,c"], ["a", "b", "c"], 0),
+        (["a", "b", "a"], ["a", "b"], 0),
+        (["a, b ,, c"], ["a", "b", "c"], 0),
+        (["a,<x>,b!"], ["a"], 2),
+        ([",".join(f"id{i}" for i in range(25))], [f"id{i}" for i in range(20)], 5),
+        ([], [], 0),
+    ],
+)
+def test_shortlist_ids_are_validated_and_capped(
+    values: list[str], ids: list[str], dropped: int
+) -> None:
+    assert shortlist_ids(values) == (ids, dropped)
+
+
+def test_the_page_query_keeps_known_keys_in_a_stable_order() -> None:
+    pq = page_query(
+        {
+            "language": ["es", "es", " "],
+            "near": [" 19103 "],
+            "utm": ["x"],
+            "kind": ["meeting"],
+            "page": ["2"],
+            "lang": ["es"],
+        }
+    )
+    assert pq.pairs == (("near", "19103"), ("kind", "meeting"), ("language", "es"))
+    assert pq.page == "2"
+    assert pq.searched
+    assert not page_query({"lang": ["es"]}).searched
+
+
+@pytest.mark.parametrize(
+    ("pairs", "expected"),
+    [
+        ([], "/"),
+        (
+            [("near", "Philadelphia, PA"), ("kind", "meeting")],
+            "/?near=Philadelphia,+PA&kind=meeting",
+        ),
+        ([("ids", "a,b")], "/?ids=a,b"),
+        ([("q", "a&b=c")], "/?q=a%26b%3Dc"),
+    ],
+)
+def test_urls(pairs: list[tuple[str, str]], expected: str) -> None:
+    assert build_url("/", pairs) == expected
+
+
+def test_results_have_counts_removable_filters_and_paging() -> None:
+    pq = page_query({"near": ["19103"], "kind": ["meeting"], "language": ["es"], "page": ["2"]})
+    result = {
+        "hits": [NUEVO_CAMINO],
+        "total": 33,
+        "page": 2,
+        "per_page": 10,
+        "total_pages": 4,
+        "origin": {"near": "19103", "radius_km": 25.0},
+    }
+    view = results_view(result, pq, "en", path="/", keep=[("lang", "en")])
+    assert view.heading == "33 results"
+    assert view.subheading == "near 19103, within 15.5 mi (25 km)"
+    assert view.status_text == "33 results near 19103, within 15.5 mi (25 km). Page 2 of 4."
+    assert [(f.label, f.remove_url) for f in view.active] == [
+        ("Type of help: Peer support meeting", "/?near=19103&language=es&lang=en"),
+        ("Language: Spanish", "/?near=19103&kind=meeting&lang=en"),
+    ]
+    assert view.clear_url == "/?near=19103&lang=en"
+    assert view.prev_url == "/?near=19103&kind=meeting&language=es&page=1&lang=en"
+    assert view.next_url == "/?near=19103&kind=meeting&language=es&page=3&lang=en"
+    assert view.first_number == 11
+
+
+def test_the_form_remembers_choices_and_folds_filters_after_a_search() -> None:
+    form = form_view(page_query({"near": ["19103"], "language": ["es"]}), "es", LIMITS)
+    language = next(g for g in form.groups if g.param == "language")
+    assert [o.label for o in language.options[:2]] == ["Inglés", "Español"]
+    assert [o.code for o in language.options if o.checked] == ["es"]
+    assert (language.open, form.selected, form.filters_open) == (True, 1, False)
+    assert [o.label for o in form.radius_options if o.selected] == ["16 millas (25 km)"]
+
+
+@pytest.mark.parametrize(
+    ("exc", "status", "title"),
+    [
+        (UnknownPlaceError("99999"), 422, "We couldn't find that place"),
+        (BadParameterError("near", "near: bad"), 400, "We couldn't find that place"),
+        (BadParameterError("kind", "kind: bad"), 400, "Something in this search isn't right"),
+        (SearchUnavailableError("down"), 503, "Search isn't working right now"),
+    ],
+)
+def test_errors_in_plain_words(exc: Any, status: int, title: str) -> None:
+    view = error_view(exc, "en", near="99999")
+    assert (view.status, view.title) == (status, title)
+    if status == 422:
+        assert view.message == "We don't know “99999”."
+        assert "Try a 5-digit ZIP code, like 19103." in view.suggestions
+
+
+def test_handler_args_are_typed_like_the_api() -> None:
+    args = handler_args(
+        {
+            "near": ["19103"],
+            "kind": ["meeting", "housing"],
+            "page": ["2"],
+            "radius_km": ["10"],
+            "unknown": ["x"],
+        }
+    )
+    assert args == {"near": "19103", "kind": ["meeting", "housing"], "page": 2, "radius_km": 10.0}
+    with pytest.raises(BadParameterError, match="page"):
+        handler_args({"page": ["two"]})
+
+
+PARTNER = parse_partners(
+    '[[partner]]\nkey = "p"\nname = "P"\norigins = ["http://a"]\nper_page = 5\n'
+    '[partner.presets]\nkind = ["meeting"]\nnear = "19103"\nradius_km = 40\n'
+).get("p")
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({}, {"kind": ["meeting"], "near": "19103", "radius_km": 40.0, "per_page": 5}),
+        (
+            {"near": ["90210"], "radius_km": ["100"], "language": ["ES"], "per_page": ["3"]},
+            {
+                "kind": ["meeting"],
+                "language": ["es"],
+                "near": "19103",
+                "radius_km": 40.0,
+                "per_page": 3,
+            },
+        ),
+        ({"kind": ["housing"]}, None),
+    ],
+)
+def test_embed_presets_cannot_be_widened(
+    query: dict[str, list[str]], expected: dict[str, Any] | None
+) -> None:
+    assert PARTNER is not None
+    assert embed_args(query, PARTNER) == expected
+
+
+def test_pages_allow_only_our_own_origin() -> None:
+    policy = page_policy()
+    assert "default-src 'self'" in policy
+    assert "script-src 'self';" in policy
+    assert "unsafe-inline" not in policy
+    assert policy.endswith("frame-ancestors 'none'")
+    assert page_policy(frame_ancestors=["https://a.org"]).endswith("frame-ancestors https://a.org")
+
+
+def test_a_merged_listing_is_as_fresh_as_its_newest_source_and_stale_is_said() -> None:
+    # The second source is invented: a merge with a fresher copy of the same meeting.
+    hit = NUEVO_CAMINO | {"also_from": [{"updated_at": "2024-03-05"}], "stale": True}
+    card = build_card(hit, "en")
+    assert card.updated == "Last updated Mar 5, 2024"
+    assert card.stale
+    assert not build_card(NUEVO_CAMINO, "en").stale
