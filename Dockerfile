@@ -10,8 +10,8 @@ WORKDIR /app
 COPY . .
 RUN pip install --no-cache-dir . \
     && useradd --system --create-home --uid 10001 pathways \
-    && mkdir -p /app/.state \
-    && chown pathways /app/.state
+    && mkdir -p /app/.state/keys \
+    && chown -R pathways /app/.state
 
 USER pathways
 EXPOSE 8000

@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 SOURCES ?= seed_data/sources.toml
 
-.PHONY: run test install lint typecheck index bench clean chromium
+.PHONY: run test install lint typecheck index bench soak clean chromium
 
 # run: start Meilisearch, index seed_data, serve the API on http://127.0.0.1:8000
 run: $(INSTALLED)
@@ -62,6 +62,12 @@ index: $(INSTALLED)
 bench: $(INSTALLED)
 	@if [ -f bench/run.py ]; then $(BIN)/python bench/run.py; \
 	else echo "No benchmarks yet (bench/run.py is missing)."; fi
+
+# soak: 10 minutes at 16 connections on the seed index: errors and API memory growth
+# (bench/soak.py, results in bench/SOAK.md). SOAK_ARGS="--duration-s 60" for a short one.
+soak: $(INSTALLED)
+	$(BIN)/python -m meili_local ensure
+	$(BIN)/python -m bench.soak $(SOAK_ARGS)
 
 # Keeps .state (the downloaded Meilisearch, the local index and its key): `rm -rf .state` for those.
 clean:

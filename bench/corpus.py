@@ -23,6 +23,7 @@ from indexer.__main__ import build_documents
 from indexer.report import RunReport
 from service.documents import Address, GeoPoint, IndexDocument, IndexedDocument, document_encoder
 from service.gazetteer import DATA_DIR
+from service.indexed import to_indexed
 from service.settings import PROJECT_ROOT
 
 SEED_SOURCES: Final = PROJECT_ROOT / "seed_data" / "sources.toml"
@@ -80,17 +81,24 @@ def spread(
     for copy_number in range(total - len(documents)):
         original = documents[copy_number % len(documents)]
         doc_id = f"{original.id[:180]}-c{copy_number}"
+        # A distinct name, so the indexer's duplicate merge keeps copies apart: the corpus
+        # must hold as many documents through the indexer as in the raw NDJSON.
+        name = f"{original.name} #{copy_number}"
         if original.geo is None:
-            yield msgspec.structs.replace(original, id=doc_id)
+            yield to_indexed(msgspec.structs.replace(original, id=doc_id, name=name))
             continue
         place = places[bisect.bisect(cumulative, rng.random() * cumulative[-1])]
         lat, lng = _jitter(rng, place.lat, place.lng)
         address = original.address or Address()
-        yield msgspec.structs.replace(
-            original,
-            id=doc_id,
-            geo=GeoPoint(lat=lat, lng=lng),
-            address=msgspec.structs.replace(address, city=place.name, state=place.state),
+        # Derived fields (grid cells, point key) follow the new point.
+        yield to_indexed(
+            msgspec.structs.replace(
+                original,
+                id=doc_id,
+                name=name,
+                geo=GeoPoint(lat=lat, lng=lng),
+                address=msgspec.structs.replace(address, city=place.name, state=place.state),
+            )
         )
 
 

@@ -2,8 +2,13 @@
 straightforward Meilisearch request that answers the same question.
 
 The mix follows how people search: a place plus a kind and sometimes a filter (most
-searches), text with typos and the field's synonyms, online meetings, and later pages.
-Places are ZIP codes drawn with weights by population, so cities come up more often.
+searches), a place and "open now", text with typos and the field's synonyms, online
+meetings, and later pages. Places are ZIP codes drawn with weights by population, so
+cities come up more often.
+
+The direct form is built with the service's own validation and filter building in its
+straightforward shape (`_geoRadius` filter, `_geoPoint` sort), so the two forms differ only
+in how Pathways answers, never in the question.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import csv
 import itertools
 import random
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
 from urllib.parse import urlencode
@@ -20,13 +26,24 @@ from urllib.parse import urlencode
 import msgspec
 
 from bench.corpus import Place
-from service.documents import FILTER_FIELDS
 from service.gazetteer import DATA_DIR
+from service.query import Limits, build_search_body, validate_params
+from service.schedule_params import validate_time_params
+from service.schedule_query import time_filter_clauses
 
 RADIUS_KM: Final = 25.0
-PER_PAGE: Final = 20
-FACET_ATTRIBUTES: Final = [f.attribute for f in FILTER_FIELDS]
-ATTRIBUTE_OF: Final = {f.param: f.attribute for f in FILTER_FIELDS}
+LIMITS: Final = Limits(default_radius_km=25.0, max_radius_km=250.0, max_per_page=50)
+# A Saturday evening in the Eastern zone: "a meeting I can get to now".
+OPEN_NOW_AT: Final = "2026-11-28T19:30:00-05:00"
+FILTER_PARAMS: Final = (
+    "kind",
+    "need",
+    "language",
+    "community",
+    "accessibility",
+    "attendance",
+    "cost",
+)
 
 TEXT_QUERIES: Final = (
     "alcoholics anonymus",  # typo
@@ -60,46 +77,50 @@ class Query(msgspec.Struct, frozen=True, kw_only=True):
     group: str
     api_path: str
     direct_body: dict[str, Any]
-    origin: tuple[float, float] | None = None
 
 
-def _filter(pairs: Sequence[tuple[str, str]]) -> list[str | list[str]]:
-    return ['status = "active"'] + [[f'{ATTRIBUTE_OF[p]} = "{v}"'] for p, v in pairs]
+def _params(pairs: Sequence[tuple[str, str]]) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = {}
+    for key, value in pairs:
+        grouped.setdefault(key, []).append(value)
+    return grouped
 
 
-def place_query(
-    zip5: str, origin: tuple[float, float], pairs: Sequence[tuple[str, str]], *, page: int = 1
+def make_query(
+    group: str,
+    pairs: Sequence[tuple[str, str]],
+    *,
+    place: tuple[tuple[float, float], str | None] | None = None,
+    zones: Sequence[str] = (),
 ) -> Query:
-    """Nearest first within 25 km: `_geoRadius` filter plus `_geoPoint` sort, with facets."""
-    lat, lng = origin
-    params = [("near", zip5), *pairs, ("radius_km", f"{RADIUS_KM:g}"), ("sort", "distance")]
-    if page > 1:
-        params.append(("page", str(page)))
-    body = {
-        "q": "",
-        "filter": [*_filter(pairs), f"_geoRadius({lat:.6f}, {lng:.6f}, {round(RADIUS_KM * 1000)})"],
-        "sort": [f"_geoPoint({lat:.6f}, {lng:.6f}):asc"],
-        "facets": FACET_ATTRIBUTES,
-        "page": page,
-        "hitsPerPage": PER_PAGE,
-    }
-    group = "place" if page == 1 else "place_paging"
-    return Query(
-        group=group, api_path="/v1/search?" + urlencode(params), direct_body=body, origin=origin
+    """Both forms of the search the query-string `pairs` ask for."""
+    raw = _params(pairs)
+    one = {k: v[-1] for k, v in raw.items()}
+    params = validate_params(
+        q=one.get("q", ""),
+        near=one.get("near"),
+        radius_km=float(one["radius_km"]) if "radius_km" in one else None,
+        sort=one.get("sort"),
+        page=int(one.get("page", "1")),
+        per_page=int(one.get("per_page", "20")),
+        filters={p: raw.get(p) for p in FILTER_PARAMS},
+        limits=LIMITS,
+        facets=one.get("facets"),
     )
-
-
-def text_query(text: str, pairs: Sequence[tuple[str, str]], *, group: str = "text") -> Query:
-    """A text search without a place."""
-    params = [("q", text), *pairs] if text else list(pairs)
-    body = {
-        "q": text,
-        "filter": _filter(pairs),
-        "facets": FACET_ATTRIBUTES,
-        "page": 1,
-        "hitsPerPage": PER_PAGE,
-    }
-    return Query(group=group, api_path="/v1/search?" + urlencode(params), direct_body=body)
+    origin, state = place if place else (None, None)
+    body = build_search_body(params, origin, origin_state=state)
+    time_filter = validate_time_params(
+        open_now=one.get("open_now"),
+        starts_within_min=None,
+        day=None,
+        time_from=None,
+        time_to=None,
+        at=one.get("at"),
+        tz=None,
+        now=datetime.fromisoformat(OPEN_NOW_AT),
+    )
+    body["filter"] = [*body["filter"], *time_filter_clauses(time_filter, zones)]
+    return Query(group=group, api_path="/v1/search?" + urlencode(pairs), direct_body=body)
 
 
 def load_zips(
@@ -115,14 +136,20 @@ def load_zips(
     return by_state
 
 
-def sample_zips(
-    places: Sequence[Place], *, count: int, seed: int
-) -> list[tuple[str, tuple[float, float]]]:
+class SampledZip(msgspec.Struct, frozen=True):
+    """A ZIP code to search near, with the gazetteer's point and state for it."""
+
+    zip5: str
+    origin: tuple[float, float]
+    state: str
+
+
+def sample_zips(places: Sequence[Place], *, count: int, seed: int) -> list[SampledZip]:
     """ZIP codes of population-weighted places (the ZIP centroid nearest to the place)."""
     rng = random.Random(seed)
     zips_by_state = load_zips()
     cumulative = list(itertools.accumulate(p.population for p in places))
-    chosen: list[tuple[str, tuple[float, float]]] = []
+    chosen: list[SampledZip] = []
     while len(chosen) < count:
         place = places[bisect.bisect(cumulative, rng.random() * cumulative[-1])]
         candidates = zips_by_state.get(place.state)
@@ -131,26 +158,51 @@ def sample_zips(
         zip5, lat, lng = min(
             candidates, key=lambda z: (z[1] - place.lat) ** 2 + (z[2] - place.lng) ** 2
         )
-        chosen.append((zip5, (lat, lng)))
+        chosen.append(SampledZip(zip5, (lat, lng), place.state))
     return chosen
 
 
 def query_mix(
-    zips: Sequence[tuple[str, tuple[float, float]]], *, seed: int = 11
+    zips: Sequence[SampledZip], zones: Sequence[str], *, seed: int = 11
 ) -> dict[str, list[Query]]:
-    """The benchmark's queries by group: place, place_paging, text, online."""
+    """The benchmark's queries by group."""
     rng = random.Random(seed)
-    mix: dict[str, list[Query]] = {"place": [], "place_paging": [], "text": [], "online": []}
-    for zip5, origin in zips:
-        mix["place"].append(place_query(zip5, origin, rng.choice(PLACE_FILTERS)))
+    mix: dict[str, list[Query]] = {
+        "place": [],
+        "place_facets": [],
+        "place_paging": [],
+        "place_open_now": [],
+        "text": [],
+        "online": [],
+    }
+    for z in zips:
+        place = (z.origin, z.state)
+        near = [("near", z.zip5), ("radius_km", f"{RADIUS_KM:g}"), ("sort", "distance")]
+        filters = list(rng.choice(PLACE_FILTERS))
+        mix["place"].append(make_query("place", [*near, *filters, ("facets", "none")], place=place))
+        mix["place_facets"].append(make_query("place_facets", [*near, *filters], place=place))
+        page = ("page", str(rng.randint(2, 4)))
         mix["place_paging"].append(
-            place_query(zip5, origin, (("kind", "meeting"),), page=rng.randint(2, 4))
+            make_query(
+                "place_paging", [*near, ("kind", "meeting"), page, ("facets", "none")], place=place
+            )
+        )
+        open_now = [
+            ("kind", "meeting"),
+            ("open_now", "true"),
+            ("at", OPEN_NOW_AT),
+            ("facets", "none"),
+        ]
+        mix["place_open_now"].append(
+            make_query("place_open_now", [*near, *open_now], place=place, zones=zones)
         )
     for text in TEXT_QUERIES:
-        mix["text"].append(text_query(text, ()))
-        mix["text"].append(text_query(text, (("kind", rng.choice(["meeting", "treatment"])),)))
+        mix["text"].append(make_query("text", [("q", text)]))
+        kind = rng.choice(["meeting", "treatment"])
+        mix["text"].append(make_query("text", [("q", text), ("kind", kind)]))
     for text in ("", "speaker", "women", "big book", "spanish", "step study"):
-        mix["online"].append(
-            text_query(text, (("kind", "meeting"), ("attendance", "online")), group="online")
-        )
+        pairs = [("kind", "meeting"), ("attendance", "online"), ("sort", "relevance")]
+        if text:
+            pairs.insert(0, ("q", text))
+        mix["online"].append(make_query("online", pairs))
     return mix

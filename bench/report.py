@@ -14,6 +14,7 @@ import httpx
 from bench.queries import Query
 from bench.wrk import LoadResult
 from meili_local.server import ManagedMeilisearch
+from service.query import facets_by_param
 
 TARGETS = {
     "place_ratio": 5.0,  # API nearest-first throughput / straightforward Meilisearch query
@@ -50,24 +51,29 @@ class Figures:
     platform: str = ""
 
 
-def _same_ranking(api_hits: list[dict[str, Any]], direct_hits: list[dict[str, Any]]) -> str | None:
-    if len(api_hits) != len(direct_hits):
-        return f"{len(api_hits)} hits vs {len(direct_hits)}"
-    api_km = [h.get("distance_km") for h in api_hits]
-    direct_km = [round(h["_geoDistance"] / 1000, 2) for h in direct_hits]
-    if any(a is None or abs(a - d) > 0.011 for a, d in zip(api_km, direct_km, strict=True)):
-        return f"distances differ: {api_km[:5]} vs {direct_km[:5]}"
-    # Ties in distance may be ordered either way; the last tie group may be cut differently.
-    last = direct_km[-1] if direct_km else None
-    api_ids = {h["id"] for h, d in zip(api_hits, direct_km, strict=True) if d != last}
-    direct_ids = {h["id"] for h, d in zip(direct_hits, direct_km, strict=True) if d != last}
-    return None if api_ids == direct_ids else "different documents at the same distances"
+def _difference(api: dict[str, Any], direct: dict[str, Any]) -> str | None:
+    """How the API's answer differs from Meilisearch's, or None when it is the same."""
+    if api["total"] != direct["totalHits"]:
+        return f"total {api['total']} vs {direct['totalHits']}"
+    if direct.get("facetDistribution") and api["facets"] != facets_by_param(
+        direct["facetDistribution"]
+    ):
+        return "facet counts differ"
+    api_ids = [h["id"] for h in api["hits"]]
+    direct_ids = [h["id"] for h in direct["hits"]]
+    if api_ids != direct_ids:
+        return f"different documents or order: {api_ids[:3]} vs {direct_ids[:3]}"
+    for hit, theirs in zip(api["hits"], direct["hits"], strict=True):
+        metres = theirs.get("_geoDistance")
+        if metres is not None and abs(hit["distance_km"] - metres / 1000) > 0.006:
+            return f"distance {hit['distance_km']} km vs {metres} m"
+    return None
 
 
 def check_agreement(
     server: ManagedMeilisearch, api_url: str, queries: list[Query], *, index: str
 ) -> Agreement:
-    """Compare the API's top page, distances and totals with Meilisearch's for place queries."""
+    """Compare the API's page, distances, totals and facets with Meilisearch's answers."""
     result = Agreement()
     headers = {"Authorization": f"Bearer {server.master_key}"}
     with httpx.Client(timeout=30) as client:
@@ -77,11 +83,7 @@ def check_agreement(
                 f"{server.url}/indexes/{index}/search", json=query.direct_body, headers=headers
             ).json()
             result.checked += 1
-            problem = None
-            if api["total"] != direct["totalHits"]:
-                problem = f"total {api['total']} vs {direct['totalHits']}"
-            else:
-                problem = _same_ranking(api["hits"], direct["hits"])
+            problem = _difference(api, direct)
             if problem is None:
                 result.identical += 1
             else:

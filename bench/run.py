@@ -110,6 +110,8 @@ def start_api(server: ManagedMeilisearch, port: int) -> tuple[subprocess.Popen[b
         "PATHWAYS_MEILI_URL": server.url,
         "PATHWAYS_MEILI_KEY": server.master_key,
         "PATHWAYS_INDEX": API_INDEX,
+        # One load generator is one client address: measure the search, not the rate limit.
+        "PATHWAYS_RATE_LIMIT_PER_MIN": "0",
     }
     command = [sys.executable, "-m", "uvicorn", "--factory", "service.app:create_app_from_env"]
     command += [
@@ -133,6 +135,17 @@ def start_api(server: ManagedMeilisearch, port: int) -> tuple[subprocess.Popen[b
         if process.poll() is not None:
             raise SystemExit("the API exited during start-up")
         time.sleep(0.02)
+
+
+def indexed_zones(server: ManagedMeilisearch) -> list[str]:
+    """The IANA zones the index's schedules use (as the API reads them for time filters)."""
+    with _client(server) as client:
+        response = client.post(
+            f"/indexes/{API_INDEX}/search",
+            json={"q": "", "limit": 0, "facets": ["schedule.timezone"]},
+        )
+        response.raise_for_status()
+        return sorted(response.json()["facetDistribution"].get("schedule.timezone", {}))
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -206,10 +219,13 @@ def main(argv: list[str] | None = None) -> int:
         process, figures.api_startup_s = start_api(server, api_port)
         try:
             api_url = f"http://127.0.0.1:{api_port}"
-            mix = query_mix(sample_zips(places, count=args.zips, seed=5))
-            figures.agreement = report.check_agreement(
-                server, api_url, mix["place"][:60], index=API_INDEX
-            )
+            mix = query_mix(sample_zips(places, count=args.zips, seed=5), indexed_zones(server))
+            checked = [
+                q
+                for group in ("place", "place_facets", "place_paging", "place_open_now")
+                for q in mix[group][:40]
+            ]
+            figures.agreement = report.check_agreement(server, api_url, checked, index=API_INDEX)
             for group, queries in mix.items():
                 direct, api = load_pair(
                     server, api_url, queries, connections=args.connections, duration_s=args.duration

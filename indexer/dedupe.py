@@ -50,10 +50,6 @@ _STREET_WORDS: Final = {
     "northeast": "ne", "northwest": "nw", "southeast": "se", "southwest": "sw",
 }  # fmt: skip
 _NON_WORD: Final = re.compile(r"[^a-z0-9]+")
-# What IndexedDocument adds to IndexDocument: derived from the schedule (indexer/timezones.py).
-_DERIVED_FIELDS: Final = tuple(
-    f for f in IndexedDocument.__struct_fields__ if f not in IndexDocument.__struct_fields__
-)
 _HOUSE: Final = re.compile(r"^(\d+)")
 
 
@@ -193,11 +189,6 @@ def merge(members: Sequence[IndexedDocument]) -> StoredDocument:
     values["also_from"] = tuple(m.provenance for m in ordered[1:])
     values["content_hash"] = None
     merged = with_keywords(IndexDocument(**values))
-    if merged.schedule is primary.schedule:
-        # The primary's derived schedule fields still hold: no need to derive them again.
-        derived = {f: getattr(primary, f) for f in _DERIVED_FIELDS}
-        values["keywords"] = merged.keywords
-        return StoredDocument(**values, **derived, merged_records=tuple(ordered))
     return stored(with_schedule_fields(merged), merged_records=tuple(ordered))
 
 

@@ -160,15 +160,19 @@ def publish(
     publisher.run("POST", "/indexes", {"uid": staging, "primaryKey": "id"})
     try:
         publisher.run("PATCH", f"/indexes/{staging}/settings", INDEX_SETTINGS)
+        # Enqueue every batch before waiting: Meilisearch then merges consecutive additions
+        # into one indexing run instead of rebuilding its structures once per batch.
+        tasks: list[tuple[int, int]] = []
         for start in range(0, len(documents), BATCH_SIZE):
             batch = documents[start : start + BATCH_SIZE]
-            publisher.wait(
-                publisher.submit(
-                    "POST", f"/indexes/{staging}/documents", raw=document_encoder.encode(batch)
-                )
+            raw = document_encoder.encode(batch)
+            tasks.append(
+                (publisher.submit("POST", f"/indexes/{staging}/documents", raw=raw), len(batch))
             )
+        for task_uid, count in tasks:
+            publisher.wait(task_uid)
             if on_batch is not None:
-                on_batch(len(batch))
+                on_batch(count)
         stored = publisher.document_count(staging)
         if stored != len(documents):
             raise PublishError(

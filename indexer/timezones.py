@@ -14,14 +14,14 @@ A schedule left without a zone keeps its venue-local times, so `day` / `time_fro
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Final
 
 import msgspec
 
 from indexer.records import SourceConfig
 from service.documents import IndexDocument, IndexedDocument
 from service.geo import Gazetteer
-from service.schedule import is_known_zone, is_timed, schedule_fields
+from service.indexed import to_indexed
+from service.schedule import is_known_zone, is_timed
 
 _US: frozenset[str | None] = frozenset({"US", "USA", None})
 
@@ -62,20 +62,9 @@ def fill_zone(
     return msgspec.structs.replace(doc, schedule=msgspec.structs.replace(schedule, timezone=zone))
 
 
-# Only the contract's own fields: the document may already be an IndexedDocument. Computed
-# once: msgspec.structs.fields re-reads the annotations on every call.
-_CONTRACT_FIELDS: Final = tuple(f.name for f in msgspec.structs.fields(IndexDocument))
-
-
 def with_schedule_fields(doc: IndexDocument) -> IndexedDocument:
-    """The document as indexed: plus the venue-local fields the time filters use."""
-    fields = schedule_fields(doc.schedule)
-    values = {name: getattr(doc, name) for name in _CONTRACT_FIELDS}
-    return IndexedDocument(
-        **values,
-        start_minutes=fields.start_minutes,
-        open_buckets=fields.open_buckets,
-    )
+    """The document as indexed: plus the derived fields the time and place filters use."""
+    return to_indexed(doc)
 
 
 def finish_schedule(

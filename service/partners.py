@@ -20,6 +20,7 @@ from msgspec import Meta
 from service.documents import FILTER_FIELDS
 from service.geo import PlaceSyntaxError, parse_place
 from service.query import validate_codes
+from service.rate_limit import RateLimiter as RateLimiter  # moved there; re-exported
 
 logger = logging.getLogger("pathways.partners")
 
@@ -198,21 +199,3 @@ def narrow_radius_km(presets: PartnerPresets, requested_km: float | None) -> flo
     if requested_km is None:
         return presets.radius_km
     return min(requested_km, presets.radius_km)
-
-
-class RateLimiter:
-    """A fixed one-minute window per partner, in this process only (issue 6 owns real limits)."""
-
-    def __init__(self) -> None:
-        self._windows: dict[str, tuple[int, int]] = {}
-
-    def retry_after_s(self, key: str, limit_per_min: int, *, now_s: float) -> int | None:
-        """Count one request; seconds to wait when over the limit, else None."""
-        window = int(now_s // 60)
-        start, count = self._windows.get(key, (window, 0))
-        if start != window:
-            start, count = window, 0
-        if count >= limit_per_min:
-            return max(1, 60 - int(now_s % 60))
-        self._windows[key] = (start, count + 1)
-        return None

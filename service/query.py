@@ -50,6 +50,9 @@ class SearchParams(msgspec.Struct, frozen=True, kw_only=True):
     include_closed: bool = False
     # With `near`: online meetings serving the place's state too (README, remote services).
     include_online: bool = False
+    # Attributes to count values of; facets cost as much as the rest of a search at scale,
+    # so clients that do not show them can ask for none (`facets=none`).
+    facets: tuple[str, ...] = tuple(f.attribute for f in FILTER_FIELDS)
 
 
 def validate_codes(param: str, values: Sequence[str] | None) -> tuple[str, ...]:
@@ -75,6 +78,27 @@ def validate_codes(param: str, values: Sequence[str] | None) -> tuple[str, ...]:
     return tuple(codes)
 
 
+def validate_facets(value: str | None) -> tuple[str, ...]:
+    """`facets`: all (default), none, or a comma-separated list of filter parameters."""
+    allowed = ["all", "none", *_FIELDS_BY_PARAM]
+    text = (value or "all").strip().lower()
+    if text == "all":
+        return tuple(f.attribute for f in FILTER_FIELDS)
+    if text == "none":
+        return ()
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    unknown = [n for n in names if n not in _FIELDS_BY_PARAM]
+    if unknown or not names:
+        shown = (unknown[0] if unknown else text)[:40]
+        raise BadParameterError(
+            "facets",
+            f"facets={shown!r} is not an allowed value. Allowed values: all, none, or a "
+            "comma-separated list of " + ", ".join(_FIELDS_BY_PARAM),
+            allowed=allowed,
+        )
+    return tuple(dict.fromkeys(_FIELDS_BY_PARAM[n].attribute for n in names))
+
+
 def validate_params(
     *,
     q: str,
@@ -87,6 +111,7 @@ def validate_params(
     limits: Limits,
     include_closed: bool = False,
     include_online: bool = False,
+    facets: str | None = None,
 ) -> SearchParams:
     """Check every parameter and return the validated request, or raise BadParameterError."""
     q = q.strip()
@@ -122,6 +147,7 @@ def validate_params(
         per_page=per_page,
         include_closed=include_closed,
         include_online=include_online,
+        facets=validate_facets(facets),
     )
 
 
@@ -146,38 +172,54 @@ def quote_value(value: str) -> str:
     return f'"{escaped}"'
 
 
+def base_filters(params: SearchParams) -> list[str | list[str]]:
+    """Status and vocabulary filters: everything but the place."""
+    expression: list[str | list[str]] = [] if params.include_closed else ['status = "active"']
+    for param, codes in params.filters:
+        attribute = _FIELDS_BY_PARAM[param].attribute
+        expression.append([f"{attribute} = {quote_value(code)}" for code in codes])
+    return expression
+
+
+def radius_clause(origin: tuple[float, float], radius_km: float) -> str:
+    """Meilisearch's own circle filter (the fallback of service/place_search.py)."""
+    lat, lng = origin
+    return f"_geoRadius({lat:.6f}, {lng:.6f}, {km_to_m(radius_km)})"
+
+
 def filter_expression(
     params: SearchParams,
     origin: tuple[float, float] | None,
     *,
     origin_state: str | None = None,
+    local: str | None = None,
 ) -> list[str | list[str]]:
-    """Meilisearch's array filter: OR inside a parameter, AND across parameters."""
-    expression: list[str | list[str]] = [] if params.include_closed else ['status = "active"']
-    for param, codes in params.filters:
-        attribute = _FIELDS_BY_PARAM[param].attribute
-        expression.append([f"{attribute} = {quote_value(code)}" for code in codes])
+    """Meilisearch's array filter: OR inside a parameter, AND across parameters.
+
+    `local` selects the resources within the radius; without it, `_geoRadius` does.
+    """
+    expression = base_filters(params)
     if origin is not None:
-        lat, lng = origin
-        radius = f"_geoRadius({lat:.6f}, {lng:.6f}, {km_to_m(params.radius_km)})"
-        expression.append(place_clause(radius, origin_state, online=_online_asked(params)))
+        within = local or radius_clause(origin, params.radius_km)
+        expression.append(place_clause(within, origin_state, online=online_asked(params)))
     return expression
 
 
-def place_clause(radius: str, state: str | None, *, online: bool) -> str:
+def place_clause(local: str, state: str | None, *, online: bool) -> str:
     """Local resources within the radius, or remote ones that serve the place's state.
 
     Remote means declaring a service area (nationwide or states). Online meetings have one
     too, but a place search shows them only when asked (`online`).
     """
     if state is None:
-        return radius
+        return local
     serves = f"service_area.nationwide = true OR service_area.states = {quote_value(state)}"
     remote = f"({serves})" if online else f'({serves}) AND kind != "meeting"'
-    return f"{radius} OR ({remote})"
+    return f"({local}) OR ({remote})"
 
 
-def _online_asked(params: SearchParams) -> bool:
+def online_asked(params: SearchParams) -> bool:
+    """Whether a place search should include online meetings serving the place's state."""
     attendance = dict(params.filters).get("attendance", ())
     return params.include_online or any(mode in ("online", "phone") for mode in attendance)
 
@@ -192,12 +234,13 @@ def build_search_body(
     origin: tuple[float, float] | None,
     *,
     origin_state: str | None = None,
+    local: str | None = None,
 ) -> dict[str, Any]:
     """The body of a Meilisearch `/search` request for validated parameters."""
     body: dict[str, Any] = {
         "q": params.q,
-        "filter": filter_expression(params, origin, origin_state=origin_state),
-        "facets": [f.attribute for f in FILTER_FIELDS],
+        "filter": filter_expression(params, origin, origin_state=origin_state, local=local),
+        "facets": list(params.facets),
         "page": params.page,
         "hitsPerPage": params.per_page,
         "attributesToRetrieve": RETRIEVED_ATTRIBUTES,

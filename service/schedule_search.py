@@ -22,6 +22,12 @@ async def indexed_zones(search_index: SearchIndex) -> tuple[str, ...]:
     return tuple(sorted(zone for zone in counts if is_known_zone(zone)))
 
 
+async def time_clauses(search_index: SearchIndex, time_filter: TimeFilter) -> list[str]:
+    """The filter clauses of the time parameters (the index's zones read only when needed)."""
+    zones = await indexed_zones(search_index) if needs_zones(time_filter) else ()
+    return list(time_filter_clauses(time_filter, zones))
+
+
 async def schedule_search(
     search_index: SearchIndex, body: dict[str, Any], *, time_filter: TimeFilter, sort: str
 ) -> MeiliSearchResult:

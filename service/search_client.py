@@ -33,6 +33,12 @@ class MeiliSearchResult(msgspec.Struct, kw_only=True):
     facetDistribution: dict[str, dict[str, int]] = msgspec.field(default_factory=dict)
 
 
+class MultiSearchResult(msgspec.Struct, kw_only=True):
+    """Meilisearch's answer to a multi-search: one result per query, in order."""
+
+    results: list[MeiliSearchResult]
+
+
 class IndexStats(msgspec.Struct, kw_only=True):
     """Meilisearch's statistics of one index."""
 
@@ -68,12 +74,14 @@ class DocumentIdsPage(msgspec.Struct, kw_only=True):
 
 
 _search_decoder: Final = msgspec.json.Decoder(MeiliSearchResult)
+_multi_decoder: Final = msgspec.json.Decoder(MultiSearchResult)
 _info_decoder: Final = msgspec.json.Decoder(IndexInfo)
 _documents_decoder: Final = msgspec.json.Decoder(DocumentsPage)
 _ids_decoder: Final = msgspec.json.Decoder(DocumentIdsPage)
 _hit_decoder: Final = msgspec.json.Decoder(SearchHit)
 _stats_decoder: Final = msgspec.json.Decoder(IndexStats)
 _error_decoder: Final = msgspec.json.Decoder(MeiliError)
+_KEY_REFUSED: Final = frozenset({"invalid_api_key", "missing_authorization_header"})
 
 
 class SearchIndex:
@@ -121,6 +129,9 @@ class SearchIndex:
             error = _decode_error(response.content)
             if error.code == "index_not_found":
                 raise SearchUnavailableError("the search index has not been built yet")
+            if error.code in _KEY_REFUSED:
+                # A revoked or wrong key is an outage to fix, not a bug in one request.
+                raise SearchUnavailableError(f"Meilisearch refused the API key ({error.code})")
             raise SearchQueryError(error.message or response.reason_phrase, code=error.code)
         return response.content
 
@@ -130,6 +141,13 @@ class SearchIndex:
             "POST", f"/indexes/{self.index_name}/search", msgspec.json.encode(body)
         )
         return _search_decoder.decode(raw)
+
+    async def multi_search(self, bodies: list[dict[str, Any]]) -> list[MeiliSearchResult]:
+        """Several searches on the index in one round trip; results in the same order."""
+        queries = [{**body, "indexUid": self.index_name} for body in bodies]
+        body = msgspec.json.encode({"queries": queries})
+        raw = await self._request("POST", "/multi-search", body)
+        return _multi_decoder.decode(raw).results
 
     async def get_document(self, doc_id: str) -> SearchHit | None:
         """One document by id, or None when there is none."""

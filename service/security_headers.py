@@ -3,7 +3,8 @@
 Every script, style and font of Pathways is served by Pathways, so the page policy allows
 'self' only, with no inline script or style. A handler that needs another policy (the
 partner iframe names its partner's origins in frame-ancestors) sets its own header, and the
-middleware leaves it alone.
+hook leaves it alone. It is a `before_send` hook rather than a middleware because Litestar
+runs middleware only on matched routes: a 404 or 405 would otherwise go out bare.
 """
 
 from __future__ import annotations
@@ -12,9 +13,7 @@ from collections.abc import Sequence
 from typing import Final
 
 from litestar.datastructures import MutableScopeHeaders
-from litestar.enums import ScopeType
-from litestar.middleware import ASGIMiddleware
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import Message, Scope
 
 CSP: Final = "Content-Security-Policy"
 
@@ -48,25 +47,31 @@ BASE_HEADERS: Final[dict[str, str]] = {
     "Referrer-Policy": "no-referrer",
     "Permissions-Policy": "geolocation=(self), camera=(), microphone=(), payment=()",
 }
+# For browsers that predate frame-ancestors; only where our own policy forbids framing.
+NO_FRAMING: Final[dict[str, str]] = {"X-Frame-Options": "DENY"}
+# A page opened from ours (a directions link) gets no handle back to it.
+HTML_HEADERS: Final[dict[str, str]] = {"Cross-Origin-Opener-Policy": "same-origin"}
+HSTS: Final = "max-age=31536000"
 
 
-class SecurityHeadersMiddleware(ASGIMiddleware):
-    """Adds the CSP and base headers to every HTTP answer that does not set its own."""
+def security_headers(headers: MutableScopeHeaders, *, https: bool) -> None:
+    """Add the CSP and the base headers that a response has not set itself."""
+    is_html = headers.get("content-type", "").startswith("text/html")
+    extra: dict[str, str] = dict(BASE_HEADERS)
+    if CSP not in headers:
+        headers[CSP] = PAGE_POLICY if is_html else RESOURCE_POLICY
+        extra |= NO_FRAMING
+    if is_html:
+        extra |= HTML_HEADERS
+    if https:
+        extra["Strict-Transport-Security"] = HSTS
+    for name, value in extra.items():
+        if name not in headers:
+            headers[name] = value
 
-    scopes = (ScopeType.HTTP,)
 
-    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        """Wrap `send` to add the headers to the response start."""
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableScopeHeaders.from_message(message)
-                if CSP not in headers:
-                    is_html = headers.get("content-type", "").startswith("text/html")
-                    headers[CSP] = PAGE_POLICY if is_html else RESOURCE_POLICY
-                for name, value in BASE_HEADERS.items():
-                    if name not in headers:
-                        headers[name] = value
-            await send(message)
-
-        await next_app(scope, receive, send_with_headers)
+async def add_security_headers(message: Message, scope: Scope) -> None:
+    """Litestar `before_send` hook: every answer gets the headers, routed or not (404, 405)."""
+    if message["type"] == "http.response.start":
+        headers = MutableScopeHeaders.from_message(message)
+        security_headers(headers, https=scope.get("scheme") == "https")

@@ -21,6 +21,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """Everything the API needs to run; `create_app` takes one of these."""
 
     meili_url: str
+    # The key the API searches with: a search-only key, never the master key (docs/security.md).
     meili_api_key: str
     index_name: str = DEFAULT_INDEX
     search_timeout_s: float = 2.0
@@ -32,6 +33,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     partners_file: Path | None = None
     # A listing last updated or verified at its source longer ago is flagged `stale`.
     stale_after_days: float = 365.0
+    # Requests a minute from one client address, per process (0: no limit); see rate_limit.py.
+    client_rate_limit_per_min: int = 300
+    # Bearer token of the /admin/ endpoints; None: they do not exist.
+    admin_token: str | None = None
 
 
 def _float(env: Mapping[str, str], name: str, default: float) -> float:
@@ -50,8 +55,10 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
 def from_env(env: Mapping[str, str] | None = None) -> Settings:
     """Build Settings from PATHWAYS_* environment variables.
 
-    PATHWAYS_MEILI_URL and PATHWAYS_MEILI_KEY name the Meilisearch server; the launcher
-    sets them for the managed local server it starts.
+    PATHWAYS_MEILI_URL names the Meilisearch server; the API's key is the search-only key of
+    PATHWAYS_MEILI_SEARCH_KEY or of the file PATHWAYS_MEILI_SEARCH_KEY_FILE. Without either,
+    `meili_api_key` is empty and `create_app_from_env` derives a search key from
+    PATHWAYS_MEILI_KEY (see `meili_admin_key`), which Settings never holds.
     """
     env = os.environ if env is None else env
     url = env.get("PATHWAYS_MEILI_URL", "").strip()
@@ -62,7 +69,7 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         )
     return Settings(
         meili_url=url.rstrip("/"),
-        meili_api_key=env.get("PATHWAYS_MEILI_KEY", ""),
+        meili_api_key=_search_key(env),
         index_name=env.get("PATHWAYS_INDEX", DEFAULT_INDEX) or DEFAULT_INDEX,
         search_timeout_s=_float(env, "PATHWAYS_SEARCH_TIMEOUT_S", 2.0),
         default_radius_km=_float(env, "PATHWAYS_DEFAULT_RADIUS_KM", 25.0),
@@ -70,7 +77,50 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         log_level=env.get("PATHWAYS_LOG_LEVEL", "INFO").upper(),
         partners_file=_partners_file(env),
         stale_after_days=_float(env, "PATHWAYS_STALE_AFTER_DAYS", 365.0),
+        client_rate_limit_per_min=_count(env, "PATHWAYS_RATE_LIMIT_PER_MIN", 300),
+        admin_token=_admin_token(env),
     )
+
+
+def meili_admin_key(env: Mapping[str, str] | None = None) -> str:
+    """PATHWAYS_MEILI_KEY: the master (or an admin) key, used only to derive the search key."""
+    env = os.environ if env is None else env
+    return env.get("PATHWAYS_MEILI_KEY", "").strip()
+
+
+def _search_key(env: Mapping[str, str]) -> str:
+    key = env.get("PATHWAYS_MEILI_SEARCH_KEY", "").strip()
+    path = env.get("PATHWAYS_MEILI_SEARCH_KEY_FILE", "").strip()
+    if key or not path:
+        return key
+    try:
+        return Path(path).read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise SettingsError(f"PATHWAYS_MEILI_SEARCH_KEY_FILE: cannot read {path}: {exc}") from exc
+
+
+def _count(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit():
+        raise SettingsError(f"{name} must be a whole number (0 to turn it off), got {raw!r}")
+    return int(raw)
+
+
+MIN_ADMIN_TOKEN_CHARS: Final = 32
+
+
+def _admin_token(env: Mapping[str, str]) -> str | None:
+    token = env.get("PATHWAYS_ADMIN_TOKEN", "").strip()
+    if not token:
+        return None
+    if len(token) < MIN_ADMIN_TOKEN_CHARS:
+        raise SettingsError(
+            f"PATHWAYS_ADMIN_TOKEN must be at least {MIN_ADMIN_TOKEN_CHARS} characters "
+            "(e.g. `openssl rand -base64 33`)"
+        )
+    return token
 
 
 def _partners_file(env: Mapping[str, str]) -> Path | None:

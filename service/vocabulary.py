@@ -26,11 +26,12 @@ class Vocabulary(msgspec.Struct, frozen=True, kw_only=True):
 
     name: str
     terms: tuple[Term, ...]
+    # The set of valid codes, built once: every filter value and every record is checked.
+    codes: frozenset[str] = frozenset()
 
-    @property
-    def codes(self) -> frozenset[str]:
-        """The set of valid codes."""
-        return frozenset(t.code for t in self.terms)
+    def __post_init__(self) -> None:
+        if not self.codes:
+            msgspec.structs.force_setattr(self, "codes", frozenset(t.code for t in self.terms))
 
     def ordered_codes(self) -> list[str]:
         """The codes in their documented order, for error messages and forms."""

@@ -32,6 +32,7 @@ CSV_MEDIA_TYPE: Final = "text/csv"
     description="Takes every parameter of /v1/search; returns all hits up to "
     f"{CSV_MAX_ROWS} (page and per_page are ignored) as a UTF-8 CSV attachment.",
     tags=["search"],
+    media_type=CSV_MEDIA_TYPE,
 )
 async def search_csv(
     request: Request[Any, Any, Any], limits: NamedDependency[Limits], clock: NamedDependency[Clock]

@@ -24,13 +24,14 @@ from litestar import Request, Response, Router, get, route
 from litestar.datastructures import MutableScopeHeaders
 from litestar.di import NamedDependency
 from litestar.enums import HttpMethod
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import QueryParameter
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.api.search import Flag, Repeated, resolve_near_state
 from service.documents import SearchHit
 from service.formats.conditional import accepts_gzip, none_match, strong_etag
-from service.formats.meeting_guide import FORMAT_VERSION, encode_feed
+from service.formats.meeting_guide import FORMAT_VERSION, MeetingGuideMeeting, encode_feed
 from service.geo import GazetteerGeocoder
 from service.query import RETRIEVED_ATTRIBUTES, Limits, filter_expression, validate_params
 from service.schedule_params import parse_flag
@@ -68,6 +69,13 @@ def public_cors(app: ASGIApp) -> ASGIApp:
     summary="Meeting Guide feed",
     description="Every meeting as a Meeting Guide JSON array (code4recovery spec); "
     "filters as /v1/search; CORS and ETag / If-None-Match.",
+    # The body is encoded by hand (bytes): say what it holds.
+    responses={
+        200: ResponseSpec(
+            list[MeetingGuideMeeting], description="The meetings", generate_examples=False
+        ),
+        304: ResponseSpec(None, description="Not modified since the ETag sent"),
+    },
 )
 async def meeting_guide_feed(
     request: Request[Any, Any, Any],

@@ -35,7 +35,6 @@ async def readyz(search_index: NamedDependency[SearchIndex]) -> Readiness:
     """200 when Meilisearch answers and the index exists; 503 problem otherwise."""
     if not await search_index.healthy():
         raise SearchUnavailableError("Meilisearch cannot be reached")
-    stats = await search_index.stats()
-    return Readiness(
-        status="ready", index=search_index.index_name, documents=stats.numberOfDocuments
-    )
+    # The documents endpoint, not /stats: the API's search-only key has no `stats.get`.
+    count = await search_index.fetch_documents({"limit": 0, "fields": ["id"]})
+    return Readiness(status="ready", index=search_index.index_name, documents=count.total)

@@ -13,6 +13,7 @@ from service.documents import SearchHit
 from service.errors import BadParameterError, UnknownPlaceError
 from service.freshness import Freshness, with_stale
 from service.geo import GazetteerGeocoder, PlaceSyntaxError, distance_km, parse_place
+from service.place_search import place_results
 from service.query import (
     Limits,
     SearchParams,
@@ -21,7 +22,7 @@ from service.query import (
     validate_params,
 )
 from service.schedule_params import Clock, parse_flag, validate_time_params
-from service.schedule_search import schedule_search, with_occurrences
+from service.schedule_search import schedule_search, time_clauses, with_occurrences
 from service.search_client import SearchIndex
 
 
@@ -136,6 +137,13 @@ async def search(
     ] = None,
     include_closed: Flag = None,
     include_online: Flag = None,
+    facets: Annotated[
+        str | None,
+        QueryParameter(
+            description="Facet counts to return: all (default), none, or a comma-separated "
+            "list of filter parameters (kind,language,...)"
+        ),
+    ] = None,
 ) -> SearchResponse:
     """Search by text, place and vocabulary filters; repeated keys are OR, keys are AND."""
     time_filter = validate_time_params(
@@ -167,10 +175,17 @@ async def search(
         limits=limits,
         include_closed=parse_flag("include_closed", include_closed),
         include_online=parse_flag("include_online", include_online),
+        facets=facets,
     )
     origin, state = resolve_near_state(geocoder, params.near) if params.near else (None, None)
-    body = build_search_body(params, origin, origin_state=state)
-    result = await schedule_search(search_index, body, time_filter=time_filter, sort=params.sort)
+    if origin is not None:
+        extra = await time_clauses(search_index, time_filter)
+        result = await place_results(search_index, params, origin, state=state, extra=extra)
+    else:
+        body = build_search_body(params, None)
+        result = await schedule_search(
+            search_index, body, time_filter=time_filter, sort=params.sort
+        )
     hits = with_distances(result.hits, origin) if origin else result.hits
     hits = with_occurrences(hits, time_filter)
     hits = with_stale(hits, freshness, now=clock())

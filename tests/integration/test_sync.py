@@ -75,7 +75,7 @@ def meetings_folder(tmp_path: Path, *, where: str = 'path = "benlomond.json"') -
 def sync(server: ManagedMeilisearch, index: str, sources: Path, *extra: str) -> tuple[int, str]:
     out = io.StringIO()
     args = ["sync", "--sources", str(sources), "--index", index, "--meili-url", server.url]
-    args += ["--meili-key", server.master_key, "--no-progress", *extra]
+    args += [f"--meili-key={server.master_key}", "--no-progress", *extra]
     return indexer_main(args, out=out), out.getvalue()
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import time
 from pathlib import Path
 
+import pytest
 from litestar.testing import TestClient
 
 from meili_local.server import ManagedMeilisearch, free_port
@@ -15,8 +18,18 @@ from tests.integration.test_indexer import HELPLINES, SEED, make_sources
 from tests.problem import assert_problem
 
 
+def stop_by(server: ManagedMeilisearch, how: str) -> None:
+    """Stop the server as a crash (SIGKILL) or as an operator would (SIGTERM, then wait)."""
+    if how == "sigkill" and server.pid is not None:
+        os.kill(server.pid, signal.SIGKILL)
+    server.stop()  # reaps a killed process, or sends SIGTERM and waits
+
+
+# Issue 6: also a crash (SIGKILL) of the real server; tests/integration/test_outages.py has
+# the frozen server (SIGSTOP), load during the kill, and the data after a restart.
+@pytest.mark.parametrize("how", ["sigterm", "sigkill"])
 def test_search_is_503_when_meilisearch_is_down_and_recovers(
-    meili_server: ManagedMeilisearch, tmp_path: Path, gazetteer: Gazetteer
+    meili_server: ManagedMeilisearch, tmp_path: Path, gazetteer: Gazetteer, how: str
 ) -> None:
     server = ManagedMeilisearch(
         binary=meili_server.binary,
@@ -34,7 +47,7 @@ def test_search_is_503_when_meilisearch_is_down_and_recovers(
         settings = settings_for(server, "resources", search_timeout_s=1.0)
         with TestClient(create_app(settings, gazetteer=gazetteer)) as client:
             assert client.get("/v1/search?kind=helpline").status_code == 200
-            server.stop()
+            stop_by(server, how)
 
             started = time.monotonic()
             response = client.get("/v1/search?kind=helpline&q=crisis")

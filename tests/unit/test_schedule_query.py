@@ -174,10 +174,10 @@ def test_time_filter_clauses_are_anded() -> None:
         (
             "PA",
             False,
-            'R OR ((service_area.nationwide = true OR service_area.states = "PA") '
+            '(R) OR ((service_area.nationwide = true OR service_area.states = "PA") '
             'AND kind != "meeting")',
         ),
-        ("CA", True, 'R OR ((service_area.nationwide = true OR service_area.states = "CA"))'),
+        ("CA", True, '(R) OR ((service_area.nationwide = true OR service_area.states = "CA"))'),
     ],
 )
 def test_place_clause_adds_remote_services_of_the_state(

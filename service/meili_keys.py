@@ -1,0 +1,140 @@
+"""The API's search-only Meilisearch key, made from the master key by whoever holds that.
+
+The API reads the index and nothing else, so it gets a key that can do only that, on its
+index only: `search` (searches, facets and multi-search), `documents.get` (one resource, the
+feed and HSDS pages, the readiness count) and `indexes.get` (the index's `updatedAt`, which
+the feed's ETag and the HSDS id map use). It cannot add, change or delete documents,
+settings, indexes, keys or tasks. The key has a fixed uid per index, so making it again
+gives the same key (Meilisearch derives a key's value from its uid and the master key).
+
+`python -m service.meili_keys --out FILE` writes the key to a file (mode 0600) for a
+deployment where the API must never see the master key (docker-compose.yml).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Final
+
+import httpx
+import msgspec
+
+from service.settings import DEFAULT_INDEX, Settings, meili_admin_key
+
+SEARCH_ACTIONS: Final[tuple[str, ...]] = ("search", "documents.get", "indexes.get")
+# Any fixed namespace works; this one keeps Pathways' key uids apart from others'.
+_KEY_NAMESPACE: Final = uuid.UUID("3f1c8a52-9d0e-4f3e-9a57-5c1b2e7d4a10")
+
+
+class MeiliKeyError(RuntimeError):
+    """The search key could not be made or read; the message says why."""
+
+
+class ApiKey(msgspec.Struct, kw_only=True):
+    """The fields of a Meilisearch API key we use."""
+
+    key: str
+    uid: str
+    actions: list[str]
+    indexes: list[str]
+
+
+def search_key_uid(index: str) -> str:
+    """The fixed uid of the search key of one index."""
+    return str(uuid.uuid5(_KEY_NAMESPACE, f"pathways-search:{index}"))
+
+
+def ensure_search_key(url: str, admin_key: str, index: str, *, timeout_s: float = 10.0) -> str:
+    """The search-only key of `index`, created with `admin_key` when missing or different."""
+    uid = search_key_uid(index)
+    headers = {"Authorization": f"Bearer {admin_key}", "Accept-Encoding": "identity"}
+    try:
+        with httpx.Client(base_url=url.rstrip("/"), headers=headers, timeout=timeout_s) as http:
+            existing = http.get(f"/keys/{uid}")
+            if existing.status_code == 200:
+                key = msgspec.json.decode(existing.content, type=ApiKey)
+                if tuple(key.actions) == SEARCH_ACTIONS and key.indexes == [index]:
+                    return key.key
+                # Made by an older version with other rights: replace it (same uid, same value).
+                _check(http.delete(f"/keys/{uid}"), "delete the outdated search key")
+            elif existing.status_code != 404:
+                _check(existing, "read the search key")
+            created = http.post("/keys", json=_key_body(uid, index))
+            _check(created, "create the search key")
+            return msgspec.json.decode(created.content, type=ApiKey).key
+    except httpx.HTTPError as exc:
+        raise MeiliKeyError(f"cannot reach Meilisearch at {url}: {type(exc).__name__}") from exc
+
+
+def with_search_key(settings: Settings, admin_key: str) -> Settings:
+    """Settings whose API key is the search-only key: as configured, else made from admin_key."""
+    if settings.meili_api_key or not admin_key:
+        return settings
+    key = ensure_search_key(settings.meili_url, admin_key, settings.index_name)
+    return msgspec.structs.replace(settings, meili_api_key=key)
+
+
+def _key_body(uid: str, index: str) -> dict[str, object]:
+    return {
+        "uid": uid,
+        "name": f"pathways-search-{index}",
+        "description": "Pathways API: read-only search of one index (service/meili_keys.py)",
+        "actions": list(SEARCH_ACTIONS),
+        "indexes": [index],
+        "expiresAt": None,
+    }
+
+
+def _check(response: httpx.Response, doing: str) -> None:
+    if response.status_code < 400:
+        return
+    try:
+        code = str(msgspec.json.decode(response.content).get("code", ""))
+    except (msgspec.DecodeError, AttributeError):
+        code = ""
+    hint = (
+        ": the key given is not the master key (or an admin key with `keys.*` rights)"
+        if response.status_code in (401, 403)
+        else ""
+    )
+    # Never the response body or the key: only Meilisearch's error code.
+    raise MeiliKeyError(f"cannot {doing}: Meilisearch answered {response.status_code} {code}{hint}")
+
+
+def write_key_file(path: Path, key: str) -> None:
+    """Write the key to `path`, readable by its owner only."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as stream:
+        stream.write(key + "\n")
+    temporary.replace(path)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`python -m service.meili_keys --out FILE`: write the search key made from the master key."""
+    parser = argparse.ArgumentParser(prog="python -m service.meili_keys", description=__doc__)
+    parser.add_argument("--out", type=Path, required=True, help="file to write the key to")
+    parser.add_argument("--index", default=os.environ.get("PATHWAYS_INDEX", DEFAULT_INDEX))
+    args = parser.parse_args(argv)
+    url = os.environ.get("PATHWAYS_MEILI_URL", "").strip()
+    admin_key = meili_admin_key()
+    if not url or not admin_key:
+        sys.stderr.write("error: set PATHWAYS_MEILI_URL and PATHWAYS_MEILI_KEY (the master key)\n")
+        return 2
+    try:
+        write_key_file(args.out, ensure_search_key(url, admin_key, args.index))
+    except (MeiliKeyError, OSError) as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 2
+    sys.stdout.write(f"wrote the search-only key of index {args.index!r} to {args.out}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

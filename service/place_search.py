@@ -1,0 +1,279 @@
+"""Nearest-first search near a place without Meilisearch's geo filter or geo sort.
+
+Meilisearch answers `_geoRadius` and `_geoPoint` sorting by loading its R-tree and walking
+it outwards through every point, whatever the other filters; at 200,000 documents that is
+most of a place search's cost (bench/RESULTS.md). Here, in two round trips of cheap
+equality filters (service/geocells.py):
+
+1. one multi-search asks for the `geo_key` facet (each point, with how many matching
+   documents sit there) over the cells straddling the circle's edge, and over a small disc
+   around the place;
+2. the edge points are measured with Meilisearch's own haversine, so that `(interior cells)
+   OR (edge points inside)` is exactly the `_geoRadius` set; the disc's points, sorted by
+   distance, give the page when it lies within the disc; a second multi-search counts the
+   exact set (with facets when asked) and fetches the page's documents by point.
+
+When an answer cannot be proven exact this way (the page reaches past the local results
+into remote services, a facet would be cut short, or the disc holds too few results even at
+the full radius), the search falls back to the straightforward Meilisearch query, so results
+are always the same as `_geoRadius` plus `_geoPoint` sorting would give.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any, Final
+
+import msgspec
+
+from service.documents import SearchHit
+from service.geocells import cover, haversine_m, parse_geo_key, within
+from service.query import (
+    RETRIEVED_ATTRIBUTES,
+    SearchParams,
+    base_filters,
+    build_search_body,
+    km_to_m,
+    online_asked,
+    place_clause,
+    quote_value,
+)
+from service.search_client import MeiliSearchResult, SearchIndex
+
+FIRST_STAGE_M: Final = 3000.0
+# Beyond this rank the page is left to Meilisearch's sort: deep pages are rare.
+MAX_STAGED_RANK: Final = 200
+# INDEX_SETTINGS faceting.maxValuesPerFacet: a facet this long may have been cut short.
+MAX_FACET_VALUES: Final = 10000
+GEO_KEY: Final = "geo_key"
+
+Filter = list[str | list[str]]
+
+
+class Point(msgspec.Struct, frozen=True):
+    """A point holding matching documents, with its distance from the searched place.
+
+    Meilisearch's distance sort ranks by whole metres (equal ones in its internal document
+    order), so points are ranked by `rank_m`, the distance rounded as Rust rounds.
+    """
+
+    distance_m: float
+    key: str
+    count: int
+
+    @property
+    def rank_m(self) -> int:
+        """The distance in whole metres, halves away from zero (Rust's round)."""
+        return math.floor(self.distance_m + 0.5)
+
+
+def in_clause(attribute: str, values: Sequence[str]) -> str:
+    """`attribute IN [...]` of quoted values; values never come from user text."""
+    return f"{attribute} IN [{', '.join(quote_value(v) for v in values)}]"
+
+
+def local_clause(interior: Sequence[str], inside_keys: Sequence[str]) -> str:
+    """Exactly the documents within the circle: whole interior cells, and edge points inside."""
+    parts = []
+    if interior:
+        parts.append(in_clause("geo_cells", interior))
+    if inside_keys:
+        parts.append(in_clause(GEO_KEY, inside_keys))
+    # An empty circle: a clause that matches nothing (no document has an empty geo_key).
+    return " OR ".join(f"({p})" for p in parts) if parts else f'{GEO_KEY} = ""'
+
+
+def points(result: MeiliSearchResult, origin: tuple[float, float]) -> list[Point] | None:
+    """The facet's points by distance; None when the facet may have been cut short."""
+    counts = result.facetDistribution.get(GEO_KEY, {})
+    if len(counts) >= MAX_FACET_VALUES:
+        return None
+    found = [Point(haversine_m(origin, parse_geo_key(k)), k, n) for k, n in counts.items()]
+    return sorted(found, key=lambda p: (p.distance_m, p.key))
+
+
+def by_rank(near: Sequence[Point]) -> list[list[Point]]:
+    """Points grouped by whole-metre distance: the groups Meilisearch cannot tell apart."""
+    groups: list[list[Point]] = []
+    for point in near:
+        if groups and groups[-1][0].rank_m == point.rank_m:
+            groups[-1].append(point)
+        else:
+            groups.append([point])
+    return groups
+
+
+def facet_probe(base: Filter, cells: Sequence[str]) -> dict[str, Any]:
+    """The points (and counts) of matching documents in these cells, no documents."""
+    return {
+        "q": "",
+        "filter": [*base, in_clause("geo_cells", cells)],
+        "limit": 0,
+        "facets": [GEO_KEY],
+    }
+
+
+class PagePoints(msgspec.Struct, frozen=True):
+    """The points holding a page's documents, and the rank of the first one's first document."""
+
+    points: tuple[Point, ...]
+    first_rank: int
+
+
+def page_points(near: Sequence[Point], *, start: int, end: int) -> PagePoints | None:
+    """The points holding ranks [start, end) of the nearest documents, or None if too few.
+
+    Whole groups of equal whole-metre distance are taken, since their order is Meilisearch's.
+    """
+    chosen: list[Point] = []
+    first_rank = 0
+    rank = 0
+    for group in by_rank(near):
+        if rank >= end:
+            break
+        count = sum(p.count for p in group)
+        if rank + count > start:
+            if not chosen:
+                first_rank = rank
+            chosen.extend(group)
+        rank += count
+    return PagePoints(tuple(chosen), first_rank) if rank >= end else None
+
+
+class PlaceSearch:
+    """One nearest-first search: parameters, place and the extra (time) filters."""
+
+    def __init__(
+        self,
+        index: SearchIndex,
+        params: SearchParams,
+        origin: tuple[float, float],
+        *,
+        state: str | None,
+        extra: Sequence[str],
+    ) -> None:
+        self.index, self.params, self.origin, self.state = index, params, origin, state
+        self.radius_m = float(km_to_m(params.radius_km))
+        self.base: Filter = [*base_filters(params), *extra]
+        self.extra = list(extra)
+
+    async def run(self) -> MeiliSearchResult:
+        """The page of nearest results, total and facets, exactly as `_geoRadius` gives."""
+        end = self.params.page * self.params.per_page
+        start = end - self.params.per_page
+        circle = cover(self.origin, self.radius_m)
+        stage_m = min(self.radius_m, FIRST_STAGE_M)
+        disc = cover(self.origin, stage_m)
+        edge_result, near_result = await self.index.multi_search(
+            [
+                facet_probe(self.base, circle.boundary),
+                facet_probe(self.base, disc.interior + disc.boundary),
+            ]
+        )
+        edge = points(edge_result, self.origin)
+        if edge is None or end > MAX_STAGED_RANK:
+            return await self.fallback()
+        inside = [p.key for p in edge if within(self.origin, parse_geo_key(p.key), self.radius_m)]
+        local = local_clause(circle.interior, inside)
+        chosen = await self.nearest(near_result, stage_m, start=start, end=end)
+        if chosen is None:
+            return await self.fallback(local)
+        return await self.count_and_fetch(local, chosen, start=start)
+
+    async def nearest(
+        self, near_result: MeiliSearchResult, stage_m: float, *, start: int, end: int
+    ) -> PagePoints | None:
+        """The points of the page, widening the disc until it holds the page or the radius."""
+        while True:
+            near = points(near_result, self.origin)
+            if near is None:
+                return None
+            # Every document nearer than stage_m is in the disc's cells, so the ranks of the
+            # whole-metre groups wholly inside it are exact.
+            within_stage = [p for p in near if p.rank_m + 1 <= stage_m]
+            chosen = page_points(within_stage, start=start, end=end)
+            if chosen is not None or stage_m >= self.radius_m:
+                return chosen
+            found = sum(p.count for p in within_stage)
+            grow = math.sqrt(2.0 * end / found) if found else 4.0
+            stage_m = min(self.radius_m, stage_m * max(2.0, grow))
+            disc = cover(self.origin, stage_m)
+            (near_result,) = await self.index.multi_search(
+                [facet_probe(self.base, disc.interior + disc.boundary)]
+            )
+
+    async def count_and_fetch(
+        self, local: str, page: PagePoints, *, start: int
+    ) -> MeiliSearchResult:
+        """Total and facets of the exact set, and the page's documents by point."""
+        whole = [*self.base, place_clause(local, self.state, online=online_asked(self.params))]
+        count_body: dict[str, Any] = {"q": "", "filter": whole, "page": 1, "hitsPerPage": 0}
+        if self.params.facets:
+            count_body["facets"] = list(self.params.facets)
+        wanted = sum(p.count for p in page.points)
+        fetch_body = {
+            "q": "",
+            "filter": [*self.base, in_clause(GEO_KEY, [p.key for p in page.points])],
+            "limit": wanted,
+            "attributesToRetrieve": RETRIEVED_ATTRIBUTES,
+        }
+        counted, fetched = await self.index.multi_search([count_body, fetch_body])
+        skip = start - page.first_rank
+        hits = self.ordered(fetched.hits)[skip : skip + self.params.per_page]
+        per_page = self.params.per_page
+        return MeiliSearchResult(
+            hits=hits,
+            totalHits=counted.totalHits,
+            totalPages=-(-counted.totalHits // per_page),
+            facetDistribution=counted.facetDistribution,
+        )
+
+    def ordered(self, hits: list[SearchHit]) -> list[SearchHit]:
+        """Hits nearest first, as Meilisearch's distance sort gives them.
+
+        Meilisearch ranks by distance in whole metres and orders equal ones by its internal
+        document order; the fetch is unsorted, so it comes in that order, and a stable sort
+        on the rounded distance keeps it.
+        """
+
+        def key(hit: SearchHit) -> float:
+            geo = hit.geo
+            if geo is None:
+                return math.inf
+            # Rust's round(): halves away from zero (Python's round() goes to even).
+            return math.floor(haversine_m(self.origin, (geo.lat, geo.lng)) + 0.5)
+
+        return sorted(hits, key=key)
+
+    async def exact_local(self) -> str | None:
+        """The exact circle clause (one facet probe of the edge), or None if cut short."""
+        circle = cover(self.origin, self.radius_m)
+        (edge_result,) = await self.index.multi_search([facet_probe(self.base, circle.boundary)])
+        edge = points(edge_result, self.origin)
+        if edge is None:
+            return None
+        inside = [p.key for p in edge if within(self.origin, parse_geo_key(p.key), self.radius_m)]
+        return local_clause(circle.interior, inside)
+
+    async def fallback(self, local: str | None = None) -> MeiliSearchResult:
+        """Meilisearch's own distance sort over the circle (exact cells when known)."""
+        body = build_search_body(self.params, self.origin, origin_state=self.state, local=local)
+        body["filter"] = [*body["filter"], *self.extra]
+        return await self.index.search(body)
+
+
+async def place_results(
+    index: SearchIndex,
+    params: SearchParams,
+    origin: tuple[float, float],
+    *,
+    state: str | None,
+    extra: Sequence[str],
+) -> MeiliSearchResult:
+    """A search near a place: staged nearest-first when sorting by distance without text;
+    otherwise Meilisearch ranks (relevance, or relevance then distance) over the exact set."""
+    search = PlaceSearch(index, params, origin, state=state, extra=extra)
+    if params.sort == "distance" and not params.q:
+        return await search.run()
+    return await search.fallback(await search.exact_local())

@@ -1,0 +1,155 @@
+"""Property tests: a visitor of a partner's embed can narrow its presets, never widen them.
+
+For any presets a partner may declare and anything a visitor's query string may hold
+(vocabulary codes, other text, a place, a radius), the search arguments and the filter that
+go to Meilisearch keep every preset: each filtered parameter's codes are a subset of the
+partner's, the place is the partner's, and the radius is never wider than the partner's.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from service.documents import FILTER_FIELDS
+from service.errors import BadParameterError
+from service.partners import (
+    FILTER_PARAMS,
+    Partner,
+    PartnerPresets,
+    narrow_filters,
+    narrow_radius_km,
+)
+from service.query import Limits, filter_expression, validate_params
+from service.web.embedding import embed_args
+from tests.filter_grammar import parse_array
+
+PROPERTY: Final = settings(
+    deadline=None, max_examples=300, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
+LIMITS: Final = Limits(default_radius_km=25.0, max_radius_km=250.0, max_per_page=50)
+CODES: Final = {f.param: tuple(f.vocabulary.ordered_codes()) for f in FILTER_FIELDS}
+ATTRIBUTE: Final = {f.param: f.attribute for f in FILTER_FIELDS}
+PLACES: Final = ("19103", "Philadelphia, PA", "39.95,-75.16", "20001")
+
+
+@st.composite
+def presets(draw: st.DrawFn) -> PartnerPresets:
+    """Presets a partners file may declare (each checked as load_partners checks them)."""
+    codes = {
+        p: tuple(draw(st.lists(st.sampled_from(CODES[p]), unique=True, max_size=3)))
+        for p in FILTER_PARAMS
+    }
+    near = draw(st.one_of(st.none(), st.sampled_from(PLACES)))
+    radius = draw(st.one_of(st.none(), st.floats(min_value=1, max_value=250))) if near else None
+    return PartnerPresets(near=near, radius_km=radius, **codes)
+
+
+def visitor_values(param: str) -> st.SearchStrategy[list[str]]:
+    """What a visitor can put in one repeated parameter: codes, case games, junk."""
+    value = st.one_of(
+        st.sampled_from(CODES[param]),
+        st.sampled_from(CODES[param]).map(str.upper),
+        st.text(max_size=12),
+        st.just(",".join(CODES[param])),
+    )
+    return st.lists(value, max_size=6)
+
+
+visitor_queries = st.fixed_dictionaries(
+    {p: visitor_values(p) for p in FILTER_PARAMS},
+    optional={
+        "near": st.lists(st.sampled_from([*PLACES, "New York, NY", "90210"]), max_size=2),
+        "radius_km": st.lists(
+            st.one_of(st.floats(min_value=0.1, max_value=250).map(str), st.text(max_size=5)),
+            max_size=2,
+        ),
+        "q": st.lists(st.text(max_size=20), max_size=1),
+    },
+)
+
+
+def partner_with(p: PartnerPresets) -> Partner:
+    """A partner holding these presets (its key, name and origin invented for the test)."""
+    return Partner(key="prop", name="Property test", origins=("https://example.org",), presets=p)
+
+
+@PROPERTY
+@given(p=presets(), query=visitor_queries)
+def test_a_visitor_never_widens_a_partners_presets(
+    p: PartnerPresets, query: dict[str, list[str]]
+) -> None:
+    try:
+        args = embed_args(query, partner_with(p))
+    except BadParameterError:
+        return
+    if args is None:
+        # Nothing can match both: the widget shows no results rather than more.
+        assert any(p.codes(param) for param in FILTER_PARAMS)
+        return
+    for param in FILTER_PARAMS:
+        if p.codes(param):
+            assert args[param], param
+            assert set(args[param]) <= set(p.codes(param)), param
+    if p.near is not None:
+        assert args["near"] == p.near
+    if p.radius_km is not None:
+        assert args["radius_km"] <= p.radius_km
+    assert_filter_keeps_presets(args, p)
+
+
+def assert_filter_keeps_presets(args: dict[str, Any], p: PartnerPresets) -> None:
+    """The Meilisearch filter ANDs a clause per preset parameter with only preset codes."""
+    try:
+        params = validate_params(
+            q=args.get("q", ""),
+            near=args.get("near"),
+            radius_km=args.get("radius_km"),
+            sort=None,
+            page=1,
+            per_page=args.get("per_page", 10),
+            filters={param: args.get(param) for param in FILTER_PARAMS},
+            limits=LIMITS,
+        )
+    except BadParameterError:
+        return
+    conditions, _geo = parse_array(filter_expression(params, None))
+    for param in FILTER_PARAMS:
+        preset = p.codes(param)
+        found = {c.values[0].text for c in conditions if c.attribute == ATTRIBUTE[param]}
+        if preset:
+            assert found, param
+            assert found <= set(preset), param
+
+
+@PROPERTY
+@given(
+    preset=st.one_of(st.none(), st.floats(min_value=0.5, max_value=250)),
+    asked=st.one_of(st.none(), st.floats(min_value=0.01, max_value=10_000)),
+)
+def test_the_radius_is_never_wider_than_the_preset(
+    preset: float | None, asked: float | None
+) -> None:
+    got = narrow_radius_km(PartnerPresets(near="19103", radius_km=preset), asked)
+    if preset is not None:
+        assert got is not None
+        assert got <= preset
+    else:
+        assert got == asked
+
+
+@PROPERTY
+@given(
+    p=presets(),
+    asked=st.fixed_dictionaries({q: st.lists(st.sampled_from(CODES[q])) for q in FILTER_PARAMS}),
+)
+def test_narrowed_filters_are_within_the_presets(
+    p: PartnerPresets, asked: dict[str, list[str]]
+) -> None:
+    narrowed = narrow_filters(p, asked)
+    for param in FILTER_PARAMS:
+        if p.codes(param):
+            assert set(narrowed.filters.get(param, ())) <= set(p.codes(param))
+            assert narrowed.filters.get(param) or narrowed.impossible
