@@ -59,9 +59,11 @@ index: $(INSTALLED)
 		{ echo "Set PATHWAYS_MEILI_URL (and PATHWAYS_MEILI_KEY) first; \`make run\` indexes by itself." >&2; exit 2; }
 	$(BIN)/pathways-indexer index --sources $(SOURCES)
 
+# bench: 200,000 documents; Meilisearch and the API side by side (results in bench/RESULTS.md).
+# BENCH_ARGS="--docs 60000 --duration 5" for a quick one. Installs wrk with apt-get if missing.
 bench: $(INSTALLED)
-	@if [ -f bench/run.py ]; then $(BIN)/python bench/run.py; \
-	else echo "No benchmarks yet (bench/run.py is missing)."; fi
+	$(BIN)/python -m meili_local ensure
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 # soak: 10 minutes at 16 connections on the seed index: errors and API memory growth
 # (bench/soak.py, results in bench/SOAK.md). SOAK_ARGS="--duration-s 60" for a short one.

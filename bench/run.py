@@ -27,7 +27,7 @@ import msgspec
 from bench import report
 from bench.corpus import load_places, seed_documents, spread, write_ndjson, write_seed_files
 from bench.queries import Query, query_mix, sample_zips
-from bench.wrk import LoadResult, run_load
+from bench.wrk import run_load
 from meili_local import binary_cache_dir, find_or_install_binary
 from meili_local.server import ManagedMeilisearch, free_port
 from service.documents import INDEX_SETTINGS
@@ -156,6 +156,12 @@ def peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def load_pair(
     server: ManagedMeilisearch,
     api_url: str,
@@ -163,26 +169,37 @@ def load_pair(
     *,
     connections: int,
     duration_s: int,
-) -> tuple[LoadResult, LoadResult]:
-    """The same queries, first straight to Meilisearch, then through the API."""
+    api_pid: int,
+) -> report.GroupRun:
+    """The same queries, first straight to Meilisearch, then through the API, with the CPU
+    time each process spent per search."""
     direct_requests = [
         ("POST", f"/indexes/{API_INDEX}/search", msgspec.json.encode(q.direct_body))
         for q in queries
     ]
+    headers = {"Authorization": f"Bearer {server.master_key}", "Accept-Encoding": "identity"}
+    api_requests = [("GET", q.api_path, b"") for q in queries]
+    meili_pid = server.pid
+    assert meili_pid is not None, "Meilisearch is not running"
+    meili_before = cpu_s(meili_pid)
     direct = run_load(
-        server.url,
-        direct_requests,
-        connections=connections,
-        duration_s=duration_s,
-        headers={"Authorization": f"Bearer {server.master_key}", "Accept-Encoding": "identity"},
+        server.url, direct_requests, connections=connections, duration_s=duration_s, headers=headers
     )
-    api = run_load(
-        api_url,
-        [("GET", q.api_path, b"") for q in queries],
-        connections=connections,
-        duration_s=duration_s,
+    meili_mid, api_before = cpu_s(meili_pid), cpu_s(api_pid)
+    api = run_load(api_url, api_requests, connections=connections, duration_s=duration_s)
+    meili_after, api_after = cpu_s(meili_pid), cpu_s(api_pid)
+    # One connection: the latency Pathways adds to a search when nothing queues.
+    direct_one = run_load(server.url, direct_requests, connections=1, duration_s=5, headers=headers)
+    api_one = run_load(api_url, api_requests, connections=1, duration_s=5)
+    return report.GroupRun(
+        direct=direct,
+        api=api,
+        direct_meili_cpu_ms=1000 * (meili_mid - meili_before) / max(direct.requests, 1),
+        api_meili_cpu_ms=1000 * (meili_after - meili_mid) / max(api.requests, 1),
+        api_process_cpu_ms=1000 * (api_after - api_before) / max(api.requests, 1),
+        direct_p50_one_ms=direct_one.p50_ms,
+        api_p50_one_ms=api_one.p50_ms,
     )
-    return direct, api
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -227,10 +244,14 @@ def main(argv: list[str] | None = None) -> int:
             ]
             figures.agreement = report.check_agreement(server, api_url, checked, index=API_INDEX)
             for group, queries in mix.items():
-                direct, api = load_pair(
-                    server, api_url, queries, connections=args.connections, duration_s=args.duration
+                figures.loads[group] = load_pair(
+                    server,
+                    api_url,
+                    queries,
+                    connections=args.connections,
+                    duration_s=args.duration,
+                    api_pid=process.pid,
                 )
-                figures.loads[group] = (direct, api)
             figures.api_peak_rss_mb = peak_rss_mb(process.pid)
         finally:
             process.terminate()

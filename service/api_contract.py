@@ -109,8 +109,15 @@ def parameter_schemas(limits: Limits) -> dict[str, Schema]:
         "format": Schema(type=_STRING, enum=["json"]),
         "taxonomy_term_id": _codes(sorted(TERMS_BY_ID)),
         "partner": Schema(type=_STRING, pattern=PARTNER_KEY_PATTERN),
+        "facets": Schema(type=_STRING, pattern=_facets_pattern()),
     }
     return schemas
+
+
+def _facets_pattern() -> str:
+    """`facets`: all, none, or a comma-separated list of filter parameters."""
+    names = "|".join(f.param for f in FILTER_FIELDS)
+    return rf"^(all|none|({names})(,({names}))*)$"
 
 
 def _operations(openapi: OpenAPI) -> Iterator[tuple[str, Operation]]:

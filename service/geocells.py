@@ -35,6 +35,9 @@ EARTH_RADIUS_M: Final = 6371e3
 # can only send a document to the exact check, never to the wrong side.
 MARGIN_M: Final = 2.0
 MAX_BOUNDARY_CELLS: Final = 400
+# Near the poles a circle spans many degrees of longitude and the cover explodes; past this
+# many cells the search leaves the circle to `_geoRadius` (service/place_search.py).
+MAX_COVER_CELLS: Final = 4000
 
 
 class Cover(msgspec.Struct, frozen=True, kw_only=True):
@@ -142,9 +145,10 @@ def parse_geo_key(key: str) -> tuple[float, float]:
 
 
 @functools.lru_cache(maxsize=4096)
-def cover(center: tuple[float, float], radius_m: float) -> Cover:
+def cover(center: tuple[float, float], radius_m: float) -> Cover | None:
     """The cells that together hold exactly the documents within `radius_m` of `center`
-    (all of `interior`, and the part of `boundary` that `within` accepts).
+    (all of `interior`, and the part of `boundary` that `within` accepts); None when that
+    takes more than MAX_COVER_CELLS cells.
 
     Cached: searches near the same ZIP or city ask for the same circle again and again.
     """
@@ -155,11 +159,15 @@ def cover(center: tuple[float, float], radius_m: float) -> Cover:
     start = max(start, finest)
     interior: list[str] = []
     boundary: list[str] = []
+    if dlng > 90 or abs(lat) + dlat > 89:
+        return None  # around a pole: the lat/lng grid is no help there
     pending = [
         (start, row, col)
         for row, col in _cells_over(lat - dlat, lat + dlat, lng - dlng, lng + dlng, start)
     ]
     while pending:
+        if len(pending) + len(interior) + len(boundary) > MAX_COVER_CELLS:
+            return None
         level, row, col = pending.pop()
         kind = _classify(center, radius_m, level, row, col)
         if kind == 1:

@@ -21,6 +21,7 @@ are always the same as `_geoRadius` plus `_geoPoint` sorting would give.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from typing import Any, Final
@@ -41,7 +42,11 @@ from service.query import (
 )
 from service.search_client import MeiliSearchResult, SearchIndex
 
-FIRST_STAGE_M: Final = 3000.0
+FIRST_STAGE_M: Final = 5000.0
+# The disc that held the page last time, per place and filters: a hint for where to start,
+# never an answer (results are still read and proven each time).
+STAGE_HINTS: Final[dict[tuple[object, ...], float]] = {}
+MAX_STAGE_HINTS: Final = 4096
 # Beyond this rank the page is left to Meilisearch's sort: deep pages are rare.
 MAX_STAGED_RANK: Final = 200
 # INDEX_SETTINGS faceting.maxValuesPerFacet: a facet this long may have been cut short.
@@ -73,11 +78,17 @@ def in_clause(attribute: str, values: Sequence[str]) -> str:
     return f"{attribute} IN [{', '.join(quote_value(v) for v in values)}]"
 
 
+@functools.lru_cache(maxsize=4096)
+def cells_clause(cells: tuple[str, ...]) -> str:
+    """`geo_cells IN [...]`, built once per cover: covers repeat with the places searched."""
+    return in_clause("geo_cells", cells)
+
+
 def local_clause(interior: Sequence[str], inside_keys: Sequence[str]) -> str:
     """Exactly the documents within the circle: whole interior cells, and edge points inside."""
     parts = []
     if interior:
-        parts.append(in_clause("geo_cells", interior))
+        parts.append(cells_clause(tuple(interior)))
     if inside_keys:
         parts.append(in_clause(GEO_KEY, inside_keys))
     # An empty circle: a clause that matches nothing (no document has an empty geo_key).
@@ -108,7 +119,7 @@ def facet_probe(base: Filter, cells: Sequence[str]) -> dict[str, Any]:
     """The points (and counts) of matching documents in these cells, no documents."""
     return {
         "q": "",
-        "filter": [*base, in_clause("geo_cells", cells)],
+        "filter": [*base, cells_clause(tuple(cells))],
         "limit": 0,
         "facets": [GEO_KEY],
     }
@@ -163,8 +174,10 @@ class PlaceSearch:
         end = self.params.page * self.params.per_page
         start = end - self.params.per_page
         circle = cover(self.origin, self.radius_m)
-        stage_m = min(self.radius_m, FIRST_STAGE_M)
+        stage_m = min(self.radius_m, STAGE_HINTS.get(self.hint_key, FIRST_STAGE_M))
         disc = cover(self.origin, stage_m)
+        if circle is None or disc is None or end > MAX_STAGED_RANK:
+            return await self.fallback()
         edge_result, near_result = await self.index.multi_search(
             [
                 facet_probe(self.base, circle.boundary),
@@ -172,7 +185,7 @@ class PlaceSearch:
             ]
         )
         edge = points(edge_result, self.origin)
-        if edge is None or end > MAX_STAGED_RANK:
+        if edge is None:
             return await self.fallback()
         inside = [p.key for p in edge if within(self.origin, parse_geo_key(p.key), self.radius_m)]
         local = local_clause(circle.interior, inside)
@@ -194,14 +207,29 @@ class PlaceSearch:
             within_stage = [p for p in near if p.rank_m + 1 <= stage_m]
             chosen = page_points(within_stage, start=start, end=end)
             if chosen is not None or stage_m >= self.radius_m:
+                if chosen is not None:
+                    self.remember(stage_m)
                 return chosen
             found = sum(p.count for p in within_stage)
             grow = math.sqrt(2.0 * end / found) if found else 4.0
             stage_m = min(self.radius_m, stage_m * max(2.0, grow))
             disc = cover(self.origin, stage_m)
+            if disc is None:
+                return None
             (near_result,) = await self.index.multi_search(
                 [facet_probe(self.base, disc.interior + disc.boundary)]
             )
+
+    @property
+    def hint_key(self) -> tuple[object, ...]:
+        """What the disc needed for a page depends on: place, filters and page end."""
+        return (self.origin, repr(self.base), self.params.page * self.params.per_page)
+
+    def remember(self, stage_m: float) -> None:
+        """Keep the disc that held the page, for the next search of the same kind."""
+        if len(STAGE_HINTS) >= MAX_STAGE_HINTS:
+            STAGE_HINTS.pop(next(iter(STAGE_HINTS)))
+        STAGE_HINTS[self.hint_key] = stage_m
 
     async def count_and_fetch(
         self, local: str, page: PagePoints, *, start: int
@@ -249,6 +277,8 @@ class PlaceSearch:
     async def exact_local(self) -> str | None:
         """The exact circle clause (one facet probe of the edge), or None if cut short."""
         circle = cover(self.origin, self.radius_m)
+        if circle is None:
+            return None
         (edge_result,) = await self.index.multi_search([facet_probe(self.base, circle.boundary)])
         edge = points(edge_result, self.origin)
         if edge is None:

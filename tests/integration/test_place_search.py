@@ -43,6 +43,9 @@ CASES: list[dict[str, Any]] = [
     {"near": "19103", "kind": ["meeting"], "page": 12},
     # Text and distance: relevance first, then distance, over the exact circle.
     {"near": "19103", "q": "big book", "kind": ["meeting"]},
+    # Around the pole no cover is built: Meilisearch's own radius answers.
+    {"near": "89.9,0", "radius_km": 250},
+    {"near": "71.29,-156.79", "radius_km": 250},
     # Nothing at all near the place.
     {"near": "99501", "kind": ["housing"], "radius_km": 1},
 ]

@@ -65,6 +65,7 @@ def test_cover_holds_exactly_the_points_within_the_radius(
     center: tuple[float, float], radius_m: float
 ) -> None:
     circle = cover(center, radius_m)
+    assert circle is not None
     interior, boundary = set(circle.interior), set(circle.boundary)
     assert not interior & boundary
     rng = random.Random(f"{center}{radius_m}")  # noqa: S311 - reproducible test points
@@ -131,3 +132,8 @@ def test_groups_by_whole_metre_round_halves_up() -> None:
 )
 def test_local_clause(interior: list[str], inside: list[str], expected: str) -> None:
     assert local_clause(interior, inside) == expected
+
+
+@pytest.mark.parametrize(("center", "radius_m"), [((89.9, 0.0), 250000.0), ((-89.99, 10.0), 500.0)])
+def test_no_cover_around_the_poles(center: tuple[float, float], radius_m: float) -> None:
+    assert cover(center, radius_m) is None
