@@ -79,27 +79,18 @@ def ingest_raw(server: ManagedMeilisearch, ndjson: Path, *, chunk_docs: int = 50
         return time.perf_counter() - started
 
 
-def index_end_to_end(server: ManagedMeilisearch, sources: Path) -> float:
-    """Seconds for the real indexer CLI (a new process) to load and publish the corpus."""
+def index_end_to_end(server: ManagedMeilisearch, sources: Path, *, index: str = API_INDEX) -> float:
+    """Seconds for the real indexer CLI (a new process, as `make run` runs it) to load and
+    publish `sources`; exits with its output when it fails."""
     env = {**os.environ, "PATHWAYS_MEILI_URL": server.url, "PATHWAYS_MEILI_KEY": server.master_key}
+    command = [sys.executable, "-m", "indexer", "index", "--sources", str(sources)]
+    command += ["--index", index, "--no-progress"]
     started = time.perf_counter()
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "indexer",
-            "index",
-            "--sources",
-            str(sources),
-            "--index",
-            API_INDEX,
-            "--no-progress",
-        ],
-        check=True,
-        env=env,
-        cwd=PROJECT_ROOT,
-        stdout=subprocess.DEVNULL,
+    done = subprocess.run(
+        command, env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, check=False
     )
+    if done.returncode != 0:
+        raise SystemExit(f"indexing failed ({done.returncode}):\n{done.stdout[-2000:]}")
     return time.perf_counter() - started
 
 

@@ -34,6 +34,7 @@ from urllib.parse import quote_plus
 
 import httpx
 
+from bench.run import index_end_to_end
 from bench.wrk import LoadResult, run_load
 from meili_local import binary_cache_dir, find_or_install_binary
 from meili_local.server import ManagedMeilisearch, free_port
@@ -149,28 +150,6 @@ def start_api(
     raise SystemExit(f"the API did not become ready; see {log_path}")
 
 
-def index_seed(server: ManagedMeilisearch, sources: Path) -> None:
-    """The real indexer CLI, as make run runs it."""
-    env = {**os.environ, "PATHWAYS_MEILI_URL": server.url, "PATHWAYS_MEILI_KEY": server.master_key}
-    command = [
-        sys.executable,
-        "-m",
-        "indexer",
-        "index",
-        "--sources",
-        str(sources),
-        "--index",
-        INDEX,
-        "--no-progress",
-    ]
-    done = subprocess.run(
-        command, env=env, cwd=PROJECT_ROOT, capture_output=True, text=True, check=False
-    )
-    if done.returncode != 0:
-        raise SystemExit(f"indexing failed ({done.returncode}):\n{done.stdout[-2000:]}")
-    print(done.stdout.strip().splitlines()[-1])
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the soak; exit 1 when a target is missed."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -189,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
             master_key=secrets.token_urlsafe(32),
             log_path=root / "meili.log",
         ) as server:
-            index_seed(server, args.sources)
+            index_end_to_end(server, args.sources, index=INDEX)
             search_key = ensure_search_key(server.url, server.master_key, INDEX)
             api, url = start_api(server, search_key, root / "api.log")
             try:
