@@ -32,8 +32,8 @@ from typing import Final
 import msgspec
 
 from indexer.normalize import unique, with_keywords
-from indexer.timezones import with_schedule_fields
 from service.documents import Contact, IndexDocument, IndexedDocument
+from service.indexed import to_indexed
 
 SAME_PLACE_M: Final = 50.0
 _EARTH_RADIUS_M: Final = 6_371_008.8
@@ -189,14 +189,14 @@ def merge(members: Sequence[IndexedDocument]) -> StoredDocument:
     values["also_from"] = tuple(m.provenance for m in ordered[1:])
     values["content_hash"] = None
     merged = with_keywords(IndexDocument(**values))
-    return stored(with_schedule_fields(merged), merged_records=tuple(ordered))
+    return stored(to_indexed(merged), merged_records=tuple(ordered))
 
 
 def stored(
     doc: IndexDocument, *, merged_records: tuple[IndexedDocument, ...] = ()
 ) -> StoredDocument:
     """A document with the records merged into it, as the indexer stores it."""
-    indexed = doc if isinstance(doc, IndexedDocument) else with_schedule_fields(doc)
+    indexed = doc if isinstance(doc, IndexedDocument) else to_indexed(doc)
     values = {f: getattr(indexed, f) for f in IndexedDocument.__struct_fields__}
     return StoredDocument(**values, merged_records=merged_records)
 

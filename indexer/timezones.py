@@ -62,13 +62,8 @@ def fill_zone(
     return msgspec.structs.replace(doc, schedule=msgspec.structs.replace(schedule, timezone=zone))
 
 
-def with_schedule_fields(doc: IndexDocument) -> IndexedDocument:
-    """The document as indexed: plus the derived fields the time and place filters use."""
-    return to_indexed(doc)
-
-
 def finish_schedule(
     doc: IndexDocument, source: SourceConfig, gazetteer: Gazetteer, report: TimezoneReport
 ) -> IndexedDocument:
     """Zone filled in, then the derived schedule fields: the last step before publishing."""
-    return with_schedule_fields(fill_zone(doc, source, gazetteer, report))
+    return to_indexed(fill_zone(doc, source, gazetteer, report))

@@ -34,6 +34,7 @@ from service.formats.hsds import page as hsds_page
 from service.formats.hsds_models import ApiInfo, Page, Service, ServiceSummary
 from service.formats.hsds_taxonomy import TERMS_BY_ID
 from service.geo import GazetteerGeocoder
+from service.place_search import place_results
 from service.query import (
     RETRIEVED_ATTRIBUTES,
     Limits,
@@ -177,6 +178,7 @@ def _validated(
             limits=hsds_limits,
             include_closed=True,
             include_online=parse_flag("include_online", include_online),
+            facets="none",
         )
     except BadParameterError as exc:
         if exc.parameter != "q":
@@ -191,10 +193,12 @@ async def _find(
     state: str | None,
 ) -> tuple[list[SearchHit], int]:
     """One page of matching documents and how many match in all."""
-    if params.q or origin is not None:
-        body = build_search_body(params, origin, origin_state=state)
-        body.pop("facets", None)
-        result = await search_index.search(body)
+    if origin is not None:
+        # The same place search as /v1/search: exact circle, nearest first, no geo filter.
+        placed = await place_results(search_index, params, origin, state=state, extra=[])
+        return placed.hits, placed.totalHits
+    if params.q:
+        result = await search_index.search(build_search_body(params, None))
         return result.hits, result.totalHits
     documents = await search_index.fetch_documents(
         {

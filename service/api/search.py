@@ -50,16 +50,10 @@ class SearchResponse(msgspec.Struct, frozen=True, kw_only=True):
     origin: SearchOrigin | None = None
 
 
-def resolve_near(geocoder: GazetteerGeocoder, near: str) -> tuple[float, float]:
-    """(lat, lng) of `near`, resolved offline; raises 400 for bad syntax, 422 if unknown."""
-    point, _state = resolve_near_state(geocoder, near)
-    return point
-
-
 def resolve_near_state(
     geocoder: GazetteerGeocoder, near: str
 ) -> tuple[tuple[float, float], str | None]:
-    """(lat, lng) and USPS state of `near`, resolved offline; 400 / 422 as resolve_near."""
+    """(lat, lng) and USPS state of `near`, resolved offline; 400 for bad syntax, 422 if unknown."""
     try:
         parse_place(near)
     except PlaceSyntaxError as exc:

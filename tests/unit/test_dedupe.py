@@ -22,8 +22,8 @@ from indexer.dedupe import (
 from indexer.records import SourceConfig, SourcesFile
 from indexer.sources import findtreatment, meeting_guide, samhsa
 from indexer.sources.csv_rows import read_rows
-from indexer.timezones import with_schedule_fields
 from service.documents import GeoPoint, IndexDocument, IndexedDocument
+from service.indexed import to_indexed
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seed_data"
@@ -45,7 +45,7 @@ def row(source: SourceConfig, column: str, value: str) -> dict[str, str]:
 
 
 def indexed(doc: IndexDocument) -> IndexedDocument:
-    return with_schedule_fields(doc)
+    return to_indexed(doc)
 
 
 MAYHILL_SU = indexed(samhsa.to_document(row(SU, "name1", "Mayhill Hospital"), SU))

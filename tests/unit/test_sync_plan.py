@@ -10,8 +10,8 @@ from indexer.dedupe import StoredDocument, finalize
 from indexer.records import SourceConfig
 from indexer.sources import bmlt
 from indexer.sync import member_records, plan_sync, records_by_source
-from indexer.timezones import with_schedule_fields
 from service.documents import IndexedDocument, document_decoder, document_encoder
+from service.indexed import to_indexed
 from tests.unit.test_dedupe import MAYHILL_MH, MAYHILL_SU
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,10 +24,9 @@ NA = SourceConfig(
     timezone="America/New_York",
     licence="MIT",
 )
-MEETINGS = [with_schedule_fields(d) for d in bmlt.load(NA, BMLT).documents[:4]]
+MEETINGS = [to_indexed(d) for d in bmlt.load(NA, BMLT).documents[:4]]
 OTHER = [
-    with_schedule_fields(d)
-    for d in bmlt.load(msgspec.structs.replace(NA, id="other"), BMLT).documents[4:6]
+    to_indexed(d) for d in bmlt.load(msgspec.structs.replace(NA, id="other"), BMLT).documents[4:6]
 ]
 
 
@@ -63,7 +62,7 @@ def test_other_sources_are_left_alone_even_when_they_differ() -> None:
 
 
 def test_a_new_duplicate_is_merged_and_its_standalone_copy_deleted() -> None:
-    su, mh = with_schedule_fields(MAYHILL_SU), with_schedule_fields(MAYHILL_MH)
+    su, mh = to_indexed(MAYHILL_SU), to_indexed(MAYHILL_MH)
     # Live: the two listings stand alone (as if the SU one had been renamed at its source).
     before = [renamed(su, "Mayhill"), mh]
     plan = plan_sync(live(before), finalize([su, mh]), {"samhsa-su"})
@@ -73,7 +72,7 @@ def test_a_new_duplicate_is_merged_and_its_standalone_copy_deleted() -> None:
 
 
 def test_a_vanished_member_leaves_the_other_standalone() -> None:
-    su, mh = with_schedule_fields(MAYHILL_SU), with_schedule_fields(MAYHILL_MH)
+    su, mh = to_indexed(MAYHILL_SU), to_indexed(MAYHILL_MH)
     plan = plan_sync(live([su, mh]), finalize([mh]), {"samhsa-su"})
     assert [(d.id, d.also_from) for d in plan.upserts] == [(mh.id, ())]
     assert plan.deletes == []
@@ -81,7 +80,7 @@ def test_a_vanished_member_leaves_the_other_standalone() -> None:
 
 
 def test_live_documents_give_back_their_source_records() -> None:
-    su, mh = with_schedule_fields(MAYHILL_SU), with_schedule_fields(MAYHILL_MH)
+    su, mh = to_indexed(MAYHILL_SU), to_indexed(MAYHILL_MH)
     docs = live([su, mh, *OTHER])
     (merged,) = [d for d in docs if d.merged_records]
     assert member_records(merged) == [mh, su]
