@@ -6,6 +6,10 @@ searches), a place and "open now", text with typos and the field's synonyms, onl
 meetings, and later pages. Places are ZIP codes drawn with weights by population, so
 cities come up more often.
 
+One more group, `place_unique`, never asks the same question twice, so the API's result
+cache (service/result_cache.py) cannot answer it: the other groups repeat their questions
+round-robin, as popular places and partner pages do, and are mostly served from it.
+
 The direct form is built with the service's own validation and filter building in its
 straightforward shape (`_geoRadius` filter, `_geoPoint` sort), so the two forms differ only
 in how Pathways answers, never in the question.
@@ -206,3 +210,19 @@ def query_mix(
             pairs.insert(0, ("q", text))
         mix["online"].append(make_query("online", pairs))
     return mix
+
+
+def unique_place_queries(zips: Sequence[SampledZip], *, seed: int = 13) -> list[Query]:
+    """Nearest-first searches that are all different (one per ZIP code): with them no answer
+    can come from the API's result cache, so they measure a search the cache has not seen."""
+    rng = random.Random(seed)
+    seen: set[str] = set()
+    queries: list[Query] = []
+    for z in zips:
+        if z.zip5 in seen:
+            continue
+        seen.add(z.zip5)
+        near = [("near", z.zip5), ("radius_km", f"{RADIUS_KM:g}"), ("sort", "distance")]
+        pairs = [*near, *rng.choice(PLACE_FILTERS), ("facets", "none")]
+        queries.append(make_query("place_unique", pairs, place=(z.origin, z.state)))
+    return queries

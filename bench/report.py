@@ -36,15 +36,28 @@ class Agreement:
 
 @dataclass
 class GroupRun:
-    """One query group measured both ways, with the CPU each process spent per search."""
+    """One query group measured three ways (straight to Meilisearch, through the API, through
+    the API without its result cache), with the CPU each process spent per search."""
 
     direct: LoadResult
     api: LoadResult
+    uncached: LoadResult
     direct_meili_cpu_ms: float
     api_meili_cpu_ms: float
     api_process_cpu_ms: float
+    uncached_meili_cpu_ms: float
+    uncached_process_cpu_ms: float
     direct_p50_one_ms: float
     api_p50_one_ms: float
+    uncached_p50_one_ms: float
+    cache_hits: int
+    cache_misses: int
+
+    @property
+    def hit_rate(self) -> float:
+        """Share of the loaded API run's searches answered from the result cache."""
+        served = self.cache_hits + self.cache_misses
+        return self.cache_hits / served if served else 0.0
 
 
 @dataclass
@@ -58,8 +71,10 @@ class Figures:
     indexer_s: float = 0.0
     api_startup_s: float = 0.0
     api_peak_rss_mb: float = 0.0
+    uncached_peak_rss_mb: float = 0.0
     loads: dict[str, GroupRun] = field(default_factory=dict)
     agreement: Agreement = field(default_factory=Agreement)
+    cached_agreement: Agreement = field(default_factory=Agreement)
     machine: dict[str, str] = field(default_factory=dict)
     platform: str = ""
 
@@ -161,18 +176,43 @@ def machine_info(binary: Path) -> dict[str, str]:
 def _cpu_row(group: str, run: GroupRun) -> str:
     return (
         f"| {group} | {run.direct_meili_cpu_ms:.1f} | {run.api_meili_cpu_ms:.1f} "
-        f"| {run.api_process_cpu_ms:.1f} | {run.direct_p50_one_ms:.1f} | {run.api_p50_one_ms:.1f} "
-        f"| {run.api_p50_one_ms - run.direct_p50_one_ms:+.1f} |"
+        f"| {run.api_process_cpu_ms:.1f} | {run.uncached_meili_cpu_ms:.1f} "
+        f"| {run.uncached_process_cpu_ms:.1f} |"
     )
 
 
-def _row(group: str, direct: LoadResult, api: LoadResult) -> str:
-    ratio = api.rps / direct.rps if direct.rps else float("nan")
+def _one_conn_row(group: str, run: GroupRun) -> str:
     return (
-        f"| {group} | {direct.rps:,.0f} | {direct.p50_ms:.1f} / {direct.p95_ms:.1f} / {direct.p99_ms:.1f} "
-        f"| {direct.errors} | {api.rps:,.0f} | {api.p50_ms:.1f} / {api.p95_ms:.1f} / {api.p99_ms:.1f} "
-        f"| {api.errors} | {ratio:.2f} | {api.p50_ms - direct.p50_ms:+.1f} |"
+        f"| {group} | {run.direct_p50_one_ms:.1f} | {run.api_p50_one_ms:.1f} "
+        f"| {run.api_p50_one_ms - run.direct_p50_one_ms:+.1f} | {run.uncached_p50_one_ms:.1f} "
+        f"| {run.uncached_p50_one_ms - run.direct_p50_one_ms:+.1f} |"
     )
+
+
+def _latency(load: LoadResult) -> str:
+    return f"{load.p50_ms:.1f} / {load.p95_ms:.1f} / {load.p99_ms:.1f}"
+
+
+def _ratio(api: LoadResult, direct: LoadResult) -> str:
+    return f"{api.rps / direct.rps:.2f}" if direct.rps else "n/a"
+
+
+def _row(group: str, run: GroupRun) -> str:
+    direct, api, plain = run.direct, run.api, run.uncached
+    return (
+        f"| {group} | {direct.rps:,.0f} | {_latency(direct)} | {direct.errors} "
+        f"| {api.rps:,.0f} | {_latency(api)} | {api.errors} | **{_ratio(api, direct)}** "
+        f"| {100 * run.hit_rate:.0f} % | {plain.rps:,.0f} | {_latency(plain)} | {plain.errors} "
+        f"| {_ratio(plain, direct)} |"
+    )
+
+
+def _agreement(label: str, agreement: Agreement) -> list[str]:
+    return [
+        f"{label}: {agreement.identical} of {agreement.checked} place queries gave the same "
+        "totals, top 20 and distances through the API as straight from Meilisearch.",
+        *(f"- {m}" for m in agreement.mismatches[:10]),
+    ]
 
 
 def render(f: Figures) -> str:
@@ -206,17 +246,29 @@ def render(f: Figures) -> str:
         "## Search throughput and latency",
         "",
         f"{f.args['connections']} connections, {f.args['duration']} s per run; latency p50 / p95 / p99 in ms.",
+        "Three runs per group, one after the other: straight to Meilisearch (the straightforward",
+        "query), through the API as it runs by default (with its result cache, service/result_cache.py,",
+        "which answers only for the index version read after the search arrived), and through a",
+        "second API process with the cache turned off (`PATHWAYS_RESULT_CACHE_ENTRIES=0`). Groups",
+        "replay their questions round-robin, so most are repeats; `place_unique` never repeats one.",
         "",
-        "| group | direct req/s | direct latency | errors | API req/s | API latency | errors | API/direct | added p50 ms |",
-        "|---|---|---|---|---|---|---|---|---|",
-        *(_row(g, r.direct, r.api) for g, r in f.loads.items()),
+        "| group | direct req/s | direct latency | errors | API req/s | API latency | errors "
+        "| API/direct | answered from cache | API no cache req/s | latency | errors | no cache/direct |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        *(_row(g, r) for g, r in f.loads.items()),
         "",
-        "CPU time per search (ms, from /proc: Meilisearch's for the direct and the API runs, and the",
-        "API process's own), and p50 latency at 1 connection (nothing queued: what Pathways adds).",
+        "CPU time per search (ms, from /proc): Meilisearch's in the direct run, Meilisearch's and the",
+        "API process's in the API run, and the same without the cache.",
         "",
-        "| group | Meilisearch CPU direct | Meilisearch CPU via API | API process CPU | p50 direct, 1 conn | p50 API, 1 conn | added |",
-        "|---|---|---|---|---|---|---|",
+        "| group | Meilisearch direct | Meilisearch via API | API process | Meilisearch via API, no cache | API process, no cache |",
+        "|---|---|---|---|---|---|",
         *(_cpu_row(g, r) for g, r in f.loads.items()),
+        "",
+        "p50 latency at 1 connection, nothing queued: what Pathways adds to one search (ms).",
+        "",
+        "| group | direct | API | added | API no cache | added |",
+        "|---|---|---|---|---|---|",
+        *(_one_conn_row(g, r) for g, r in f.loads.items()),
         "",
         f"Targets: place (nearest first within 25 km) API/direct >= {TARGETS['place_ratio']}; "
         f"without a place API/direct >= {TARGETS['text_ratio']} and added p50 < {TARGETS['added_p50_ms']} ms.",
@@ -225,14 +277,15 @@ def render(f: Figures) -> str:
         "",
         "## Same answers",
         "",
-        f"{f.agreement.identical} of {f.agreement.checked} place queries gave the same totals, top 20 and "
-        "distances through the API as straight from Meilisearch.",
-        *(f"- {m}" for m in f.agreement.mismatches[:10]),
+        *_agreement("Before the load (computed)", f.agreement),
+        "",
+        *_agreement("After the load (from the result cache)", f.cached_agreement),
         "",
         "## API process",
         "",
         f"- start to first answered search: {f.api_startup_s:.2f} s",
-        f"- peak RSS under load: {f.api_peak_rss_mb:.0f} MB (target < {TARGETS['rss_mb']:.0f} MB)",
+        f"- peak RSS under load: {f.api_peak_rss_mb:.0f} MB with the result cache, "
+        f"{f.uncached_peak_rss_mb:.0f} MB without (target < {TARGETS['rss_mb']:.0f} MB)",
         "",
     ]
     return "\n".join(lines)

@@ -3,9 +3,11 @@
 1. Build a corpus of real seed documents spread over real places (bench/corpus.py).
 2. Start a fresh managed Meilisearch; time its raw NDJSON ingestion of the prepared corpus,
    and the indexer's end-to-end run (load, validate, normalize, publish) of the same corpus.
-3. Start the API (uvicorn, one worker) on that index; time start-up to the first answer.
-4. For each query group, load Meilisearch directly with the straightforward request, then the
-   API with the same questions, at the same concurrency; check that the answers agree.
+3. Start the API (uvicorn, one worker) on that index, as configured by default (with its result
+   cache) and a second one with the cache turned off; time start-up to the first answer.
+4. For each query group, load Meilisearch directly with the straightforward request, then each
+   API with the same questions, at the same concurrency; check that the answers agree, before
+   the load and again after it (answers then come from the cache).
 5. Write bench/RESULTS.md.
 """
 
@@ -26,7 +28,7 @@ import msgspec
 
 from bench import report
 from bench.corpus import load_places, seed_documents, spread, write_ndjson, write_seed_files
-from bench.queries import Query, query_mix, sample_zips
+from bench.queries import Query, query_mix, sample_zips, unique_place_queries
 from bench.wrk import run_load
 from meili_local import binary_cache_dir, find_or_install_binary
 from meili_local.server import ManagedMeilisearch, free_port
@@ -35,6 +37,7 @@ from service.settings import PROJECT_ROOT
 
 OUT: Final = PROJECT_ROOT / "bench" / "out"
 RAW_INDEX: Final = "raw"
+ADMIN_TOKEN: Final = secrets.token_urlsafe(32)
 API_INDEX: Final = "resources"
 
 
@@ -94,8 +97,28 @@ def index_end_to_end(server: ManagedMeilisearch, sources: Path, *, index: str = 
     return time.perf_counter() - started
 
 
-def start_api(server: ManagedMeilisearch, port: int) -> tuple[subprocess.Popen[bytes], float]:
-    """Start uvicorn with the API; returns the process and seconds to the first answered search."""
+class Api(msgspec.Struct, frozen=True, kw_only=True):
+    """One running API process."""
+
+    process: subprocess.Popen[bytes]
+    url: str
+    startup_s: float
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def cache_counts(self) -> tuple[int, int]:
+        """(hits, misses) of the result cache so far."""
+        stats = httpx.get(
+            f"{self.url}/admin/stats", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}
+        ).json()["result_cache"]
+        return stats["hits"], stats["misses"]
+
+
+def start_api(server: ManagedMeilisearch, *, cache: bool = True) -> Api:
+    """Start uvicorn with the API; with the seconds from start to the first answered search."""
+    port = free_port()
     env = {
         **os.environ,
         "PATHWAYS_MEILI_URL": server.url,
@@ -103,7 +126,11 @@ def start_api(server: ManagedMeilisearch, port: int) -> tuple[subprocess.Popen[b
         "PATHWAYS_INDEX": API_INDEX,
         # One load generator is one client address: measure the search, not the rate limit.
         "PATHWAYS_RATE_LIMIT_PER_MIN": "0",
+        # For GET /admin/stats (the result cache's hits and misses).
+        "PATHWAYS_ADMIN_TOKEN": ADMIN_TOKEN,
     }
+    if not cache:
+        env["PATHWAYS_RESULT_CACHE_ENTRIES"] = "0"
     command = [sys.executable, "-m", "uvicorn", "--factory", "service.app:create_app_from_env"]
     command += [
         "--host",
@@ -116,11 +143,12 @@ def start_api(server: ManagedMeilisearch, port: int) -> tuple[subprocess.Popen[b
     ]
     started = time.perf_counter()
     process = subprocess.Popen(command, env=env, cwd=PROJECT_ROOT)
-    url = f"http://127.0.0.1:{port}/v1/search?near=19103&kind=meeting"
+    base = f"http://127.0.0.1:{port}"
+    url = f"{base}/v1/search?near=19103&kind=meeting"
     while True:
         try:
             if httpx.get(url, timeout=1).status_code == 200:
-                return process, time.perf_counter() - started
+                return Api(process=process, url=base, startup_s=time.perf_counter() - started)
         except httpx.TransportError:
             pass
         if process.poll() is not None:
@@ -155,41 +183,67 @@ def cpu_s(pid: int) -> float:
 
 def load_pair(
     server: ManagedMeilisearch,
-    api_url: str,
+    api: Api,
+    uncached: Api,
     queries: list[Query],
     *,
     connections: int,
     duration_s: int,
-    api_pid: int,
+    one_conn_queries: list[Query] | None = None,
 ) -> report.GroupRun:
-    """The same queries, first straight to Meilisearch, then through the API, with the CPU
-    time each process spent per search."""
-    direct_requests = [
-        ("POST", f"/indexes/{API_INDEX}/search", msgspec.json.encode(q.direct_body))
-        for q in queries
-    ]
+    """The same queries straight to Meilisearch, through the API, and through the API without
+    its result cache, with the CPU each process spent per search; then each at 1 connection."""
     headers = {"Authorization": f"Bearer {server.master_key}", "Accept-Encoding": "identity"}
-    api_requests = [("GET", q.api_path, b"") for q in queries]
     meili_pid = server.pid
     assert meili_pid is not None, "Meilisearch is not running"
-    meili_before = cpu_s(meili_pid)
+
+    def direct_requests(qs: list[Query]) -> list[tuple[str, str, bytes]]:
+        return [
+            ("POST", f"/indexes/{API_INDEX}/search", msgspec.json.encode(q.direct_body)) for q in qs
+        ]
+
+    def api_requests(qs: list[Query]) -> list[tuple[str, str, bytes]]:
+        return [("GET", q.api_path, b"") for q in qs]
+
+    meili_0 = cpu_s(meili_pid)
     direct = run_load(
-        server.url, direct_requests, connections=connections, duration_s=duration_s, headers=headers
+        server.url,
+        direct_requests(queries),
+        connections=connections,
+        duration_s=duration_s,
+        headers=headers,
     )
-    meili_mid, api_before = cpu_s(meili_pid), cpu_s(api_pid)
-    api = run_load(api_url, api_requests, connections=connections, duration_s=duration_s)
-    meili_after, api_after = cpu_s(meili_pid), cpu_s(api_pid)
+    meili_1, api_0, counts_0 = cpu_s(meili_pid), cpu_s(api.pid), api.cache_counts()
+    through = run_load(
+        api.url, api_requests(queries), connections=connections, duration_s=duration_s
+    )
+    meili_2, api_1, counts_1 = cpu_s(meili_pid), cpu_s(api.pid), api.cache_counts()
+    uncached_0 = cpu_s(uncached.pid)
+    plain = run_load(
+        uncached.url, api_requests(queries), connections=connections, duration_s=duration_s
+    )
+    meili_3, uncached_1 = cpu_s(meili_pid), cpu_s(uncached.pid)
     # One connection: the latency Pathways adds to a search when nothing queues.
-    direct_one = run_load(server.url, direct_requests, connections=1, duration_s=5, headers=headers)
-    api_one = run_load(api_url, api_requests, connections=1, duration_s=5)
+    alone = one_conn_queries if one_conn_queries is not None else queries
+    direct_one = run_load(
+        server.url, direct_requests(alone), connections=1, duration_s=5, headers=headers
+    )
+    api_one = run_load(api.url, api_requests(alone), connections=1, duration_s=5)
+    uncached_one = run_load(uncached.url, api_requests(alone), connections=1, duration_s=5)
     return report.GroupRun(
         direct=direct,
-        api=api,
-        direct_meili_cpu_ms=1000 * (meili_mid - meili_before) / max(direct.requests, 1),
-        api_meili_cpu_ms=1000 * (meili_after - meili_mid) / max(api.requests, 1),
-        api_process_cpu_ms=1000 * (api_after - api_before) / max(api.requests, 1),
+        api=through,
+        uncached=plain,
+        direct_meili_cpu_ms=1000 * (meili_1 - meili_0) / max(direct.requests, 1),
+        api_meili_cpu_ms=1000 * (meili_2 - meili_1) / max(through.requests, 1),
+        api_process_cpu_ms=1000 * (api_1 - api_0) / max(through.requests, 1),
+        uncached_meili_cpu_ms=1000 * (meili_3 - meili_2) / max(plain.requests, 1),
+        uncached_process_cpu_ms=1000 * (uncached_1 - uncached_0) / max(plain.requests, 1),
         direct_p50_one_ms=direct_one.p50_ms,
         api_p50_one_ms=api_one.p50_ms,
+        uncached_p50_one_ms=uncached_one.p50_ms,
+        cache_hits=counts_1[0] - counts_0[0],
+        cache_misses=counts_1[1] - counts_0[1],
     )
 
 
@@ -223,30 +277,48 @@ def main(argv: list[str] | None = None) -> int:
     with server:
         figures.raw_ingest_s = ingest_raw(server, ndjson)
         figures.indexer_s = index_end_to_end(server, OUT / "seed" / "sources.toml")
-        api_port = free_port()
-        process, figures.api_startup_s = start_api(server, api_port)
+        api = start_api(server)
+        figures.api_startup_s = api.startup_s
+        uncached = start_api(server, cache=False)
         try:
-            api_url = f"http://127.0.0.1:{api_port}"
             mix = query_mix(sample_zips(places, count=args.zips, seed=5), indexed_zones(server))
+            unique = unique_place_queries(sample_zips(places, count=20_000, seed=9))
+            # Enough never-asked questions for the loaded run; the rest for the 1-connection run.
+            split = len(unique) * 5 // 6
             checked = [
                 q
                 for group in ("place", "place_facets", "place_paging", "place_open_now")
                 for q in mix[group][:40]
             ]
-            figures.agreement = report.check_agreement(server, api_url, checked, index=API_INDEX)
+            figures.agreement = report.check_agreement(server, api.url, checked, index=API_INDEX)
             for group, queries in mix.items():
                 figures.loads[group] = load_pair(
                     server,
-                    api_url,
+                    api,
+                    uncached,
                     queries,
                     connections=args.connections,
                     duration_s=args.duration,
-                    api_pid=process.pid,
                 )
-            figures.api_peak_rss_mb = peak_rss_mb(process.pid)
+            figures.loads["place_unique"] = load_pair(
+                server,
+                api,
+                uncached,
+                unique[:split],
+                connections=args.connections,
+                duration_s=args.duration,
+                one_conn_queries=unique[split:],
+            )
+            # The same questions again, now answered from the cache.
+            figures.cached_agreement = report.check_agreement(
+                server, api.url, checked, index=API_INDEX
+            )
+            figures.api_peak_rss_mb = peak_rss_mb(api.pid)
+            figures.uncached_peak_rss_mb = peak_rss_mb(uncached.pid)
         finally:
-            process.terminate()
-            process.wait(timeout=10)
+            for running in (api, uncached):
+                running.process.terminate()
+                running.process.wait(timeout=10)
     figures.machine = report.machine_info(binary)
     figures.platform = platform.platform()
     args.results.write_text(report.render(figures), encoding="utf-8")

@@ -32,8 +32,9 @@ from service.meili_keys import with_search_key
 from service.partners import RateLimiter, load_partners
 from service.query import Limits
 from service.rate_limit import ClientRateLimitMiddleware
+from service.result_cache import ResultCache
 from service.schedule_params import Clock, utc_now
-from service.search_client import SearchIndex
+from service.search_client import MeiliSearchResult, SearchIndex
 from service.security_headers import add_security_headers
 from service.settings import Settings, from_env, meili_admin_key
 
@@ -58,6 +59,11 @@ def _limits(state: State) -> Limits:
 def _clock(state: State) -> Clock:
     clock: Clock = state.clock
     return clock
+
+
+def _result_cache(state: State) -> ResultCache[MeiliSearchResult]:
+    cache: ResultCache[MeiliSearchResult] = state.result_cache
+    return cache
 
 
 def _freshness(state: State) -> Freshness:
@@ -90,6 +96,9 @@ def create_app(
             timeout_s=settings.search_timeout_s,
         )
         app.state.search_index = index
+        app.state.result_cache = ResultCache[MeiliSearchResult](
+            index.version, max_entries=settings.result_cache_entries
+        )
         try:
             yield
         finally:
@@ -121,6 +130,7 @@ def create_app(
             "limits": Provide(_limits, sync_to_thread=False),
             "clock": Provide(_clock, sync_to_thread=False),
             "freshness": Provide(_freshness, sync_to_thread=False),
+            "result_cache": Provide(_result_cache, sync_to_thread=False),
         },
         state=State(
             {

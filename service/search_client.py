@@ -50,7 +50,13 @@ class IndexInfo(msgspec.Struct, kw_only=True):
     """Meilisearch's description of one index; `updatedAt` changes with every write or swap."""
 
     uid: str
+    createdAt: str = ""
     updatedAt: str = ""
+
+    @property
+    def version(self) -> tuple[str, str, str]:
+        """What identifies the index's content: it changes whenever the content may have."""
+        return (self.uid, self.createdAt, self.updatedAt)
 
 
 class DocumentsPage(msgspec.Struct, kw_only=True):
@@ -167,6 +173,10 @@ class SearchIndex:
         """The index's uid and last update time; SearchUnavailableError when it is missing."""
         raw = await self._request("GET", f"/indexes/{self.index_name}")
         return _info_decoder.decode(raw)
+
+    async def version(self) -> tuple[str, str, str]:
+        """The index's `IndexInfo.version`, read now."""
+        return (await self.index_info()).version
 
     async def fetch_documents(self, body: dict[str, Any]) -> DocumentsPage:
         """One page of documents by filter (`filter`, `fields`, `sort`, `offset`, `limit`)."""

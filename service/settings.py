@@ -37,6 +37,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     client_rate_limit_per_min: int = 300
     # Bearer token of the /admin/ endpoints; None: they do not exist.
     admin_token: str | None = None
+    # Search results kept until the index changes (0: none kept); see result_cache.py.
+    result_cache_entries: int = 512
 
 
 def _float(env: Mapping[str, str], name: str, default: float) -> float:
@@ -79,6 +81,7 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         stale_after_days=_float(env, "PATHWAYS_STALE_AFTER_DAYS", 365.0),
         client_rate_limit_per_min=_count(env, "PATHWAYS_RATE_LIMIT_PER_MIN", 300),
         admin_token=_admin_token(env),
+        result_cache_entries=_count(env, "PATHWAYS_RESULT_CACHE_ENTRIES", 512),
     )
 
 

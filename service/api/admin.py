@@ -1,4 +1,5 @@
-"""Operator endpoints under `/admin/`: they change configuration, so they need a credential.
+"""Operator endpoints under `/admin/`: they change configuration or show the process's
+counters, so they need a credential.
 
 They exist only when PATHWAYS_ADMIN_TOKEN is set (create_app registers them then), and every
 call must send `Authorization: Bearer <token>`, compared in constant time. They never touch
@@ -13,11 +14,12 @@ import logging
 from typing import Any, Final
 
 import msgspec
-from litestar import Request, Response, post
+from litestar import Request, Response, get, post
 from litestar.types import ControllerRouterHandler
 
 from service.errors import problem_response
 from service.partners import PartnerConfigError, PartnerRegistry, load_partners
+from service.result_cache import ResultCache
 
 logger = logging.getLogger("pathways.admin")
 
@@ -82,4 +84,40 @@ async def reload_partners(request: AnyRequest) -> Response[Any]:
     return Response(PartnersReloaded(partners=len(registry), keys=registry.keys))
 
 
-ADMIN_ROUTES: Final[list[ControllerRouterHandler]] = [reload_partners]
+class ResultCacheStats(msgspec.Struct, frozen=True, kw_only=True):
+    """How the search result cache is doing since the process started."""
+
+    max_entries: int
+    entries: int
+    hits: int
+    misses: int
+    version_reads: int
+
+
+class Stats(msgspec.Struct, frozen=True, kw_only=True):
+    """Counters for operators and the benchmark; nothing about who searched for what."""
+
+    result_cache: ResultCacheStats
+
+
+@get("/admin/stats", include_in_schema=False)
+async def stats(request: AnyRequest) -> Response[Any]:
+    """The process's counters."""
+    refused = _refused(request)
+    if refused is not None:
+        return refused
+    cache: ResultCache[Any] = request.app.state.result_cache
+    return Response(
+        Stats(
+            result_cache=ResultCacheStats(
+                max_entries=cache.max_entries,
+                entries=len(cache),
+                hits=cache.hits,
+                misses=cache.misses,
+                version_reads=cache.version.reads,
+            )
+        )
+    )
+
+
+ADMIN_ROUTES: Final[list[ControllerRouterHandler]] = [reload_partners, stats]

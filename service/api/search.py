@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import UTC, datetime
+from typing import Annotated, Final
 
 import msgspec
 from litestar import get
@@ -21,9 +22,14 @@ from service.query import (
     facets_by_param,
     validate_params,
 )
-from service.schedule_params import Clock, parse_flag, validate_time_params
+from service.result_cache import ResultCache
+from service.schedule_params import Clock, TimeFilter, parse_flag, validate_time_params
 from service.schedule_search import schedule_search, time_clauses, with_occurrences
-from service.search_client import SearchIndex
+from service.search_client import MeiliSearchResult, SearchIndex
+
+# `at` stands in for "now" only where it changes what Meilisearch is asked; elsewhere the
+# key leaves it out, so the same question is reused from minute to minute.
+_ANY_TIME: Final = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 class SearchOrigin(msgspec.Struct, frozen=True, kw_only=True):
@@ -88,6 +94,7 @@ async def search(
     limits: NamedDependency[Limits],
     clock: NamedDependency[Clock],
     freshness: NamedDependency[Freshness],
+    result_cache: NamedDependency[ResultCache[MeiliSearchResult]],
     q: Annotated[
         str, QueryParameter(description="Text to search for (at most 200 characters)")
     ] = "",
@@ -172,14 +179,10 @@ async def search(
         facets=facets,
     )
     origin, state = resolve_near_state(geocoder, params.near) if params.near else (None, None)
-    if origin is not None:
-        extra = await time_clauses(search_index, time_filter)
-        result = await place_results(search_index, params, origin, state=state, extra=extra)
-    else:
-        body = build_search_body(params, None)
-        result = await schedule_search(
-            search_index, body, time_filter=time_filter, sort=params.sort
-        )
+    result = await result_cache.get(
+        _result_key(params, origin, state, time_filter),
+        lambda: _results(search_index, params, origin, state, time_filter),
+    )
     hits = with_distances(result.hits, origin) if origin else result.hits
     hits = with_occurrences(hits, time_filter)
     hits = with_stale(hits, freshness, now=clock())
@@ -193,6 +196,35 @@ async def search(
         facets=facets_by_param(result.facetDistribution),
         origin=_origin(params, origin, state),
     )
+
+
+async def _results(
+    search_index: SearchIndex,
+    params: SearchParams,
+    origin: tuple[float, float] | None,
+    state: str | None,
+    time_filter: TimeFilter,
+) -> MeiliSearchResult:
+    """What Meilisearch answers to the validated question (before per-request fields)."""
+    if origin is not None:
+        extra = await time_clauses(search_index, time_filter)
+        return await place_results(search_index, params, origin, state=state, extra=extra)
+    body = build_search_body(params, None)
+    return await schedule_search(search_index, body, time_filter=time_filter, sort=params.sort)
+
+
+def _result_key(
+    params: SearchParams,
+    origin: tuple[float, float] | None,
+    state: str | None,
+    time_filter: TimeFilter,
+) -> bytes:
+    """Everything `_results` depends on besides the index's content."""
+    asks_time = time_filter.filters or params.sort == "soonest"
+    time_key = msgspec.structs.replace(
+        time_filter, viewer_tz=None, at=time_filter.at if asks_time else _ANY_TIME
+    )
+    return msgspec.json.encode((params, origin, state, time_key))
 
 
 def _origin(

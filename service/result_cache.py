@@ -1,0 +1,130 @@
+"""Search results reused until the index changes, and never after (issue 7).
+
+A cached result is only served for the index version it was computed on, and the version is
+read from Meilisearch (`GET /indexes/{uid}`: uid, createdAt, updatedAt, which change with every
+write and every swap) by a request that *started after* the search arrived. So a search that
+arrives after a publish has finished can never be answered from before it: the worst case is
+a search that arrives during a publish, which may be answered from either side of it, as
+Meilisearch itself would.
+
+Version reads are shared: every search waiting when a read starts is answered by that read,
+so under load one small request to Meilisearch serves many searches. Searches for the same
+question in flight at once share one computation.
+
+What is cached is what Meilisearch answered (hits, totals, facets), keyed by the exact
+Meilisearch-facing inputs; what depends on the clock (next occurrence, `stale`, distance) is
+still computed per request.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Hashable
+from typing import Final, Generic, TypeVar
+
+T = TypeVar("T")
+
+DEFAULT_MAX_ENTRIES: Final = 512
+
+
+class FreshVersion:
+    """The index version as read by a request started after the caller asked (single flight)."""
+
+    def __init__(self, read: Callable[[], Awaitable[Hashable]]) -> None:
+        self._read = read
+        # The read the next callers join: not one already in flight, which may predate them.
+        self._next: asyncio.Future[Hashable] | None = None
+        self._runner: asyncio.Task[None] | None = None
+        self.reads = 0
+
+    async def current(self) -> Hashable:
+        """The version now; raises what the read raises (e.g. SearchUnavailableError)."""
+        if self._next is None:
+            self._next = asyncio.get_running_loop().create_future()
+        waiter = self._next
+        if self._runner is None or self._runner.done():
+            self._runner = asyncio.create_task(self._run())
+        # A caller that goes away (client disconnect) must not cancel the shared read.
+        return await asyncio.shield(waiter)
+
+    async def _run(self) -> None:
+        while self._next is not None:
+            waiter, self._next = self._next, None
+            self.reads += 1
+            try:
+                version = await self._read()
+            except Exception as exc:  # handed to every waiter, who re-raise it
+                waiter.set_exception(exc)
+                # Nobody may be left waiting; mark it retrieved so asyncio does not warn.
+                waiter.exception()
+            else:
+                waiter.set_result(version)
+
+
+class ResultCache(Generic[T]):
+    """Results by (index version, key), least recently used evicted, cleared on a new version."""
+
+    def __init__(
+        self,
+        read_version: Callable[[], Awaitable[Hashable]],
+        *,
+        max_entries: int = DEFAULT_MAX_ENTRIES,
+    ) -> None:
+        self.version = FreshVersion(read_version)
+        self.max_entries = max_entries
+        self._entries: OrderedDict[Hashable, T] = OrderedDict()
+        self._entries_version: Hashable = None
+        self._inflight: dict[tuple[Hashable, Hashable], asyncio.Future[T]] = {}
+        self.hits = 0
+        self.misses = 0
+
+    @property
+    def enabled(self) -> bool:
+        """Whether results are kept at all (PATHWAYS_RESULT_CACHE_ENTRIES=0 turns it off)."""
+        return self.max_entries > 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    async def get(self, key: Hashable, compute: Callable[[], Awaitable[T]]) -> T:
+        """The result for `key` at the index's current version, computed when not held."""
+        if not self.enabled:
+            return await compute()
+        version = await self.version.current()
+        if version != self._entries_version:
+            # Entries of an older version can never be served again.
+            self._entries.clear()
+            self._entries_version = version
+        found = self._entries.get(key)
+        if found is not None:
+            self._entries.move_to_end(key)
+            self.hits += 1
+            return found
+        self.misses += 1
+        flight = (version, key)
+        running = self._inflight.get(flight)
+        if running is not None:
+            return await asyncio.shield(running)
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._inflight[flight] = future
+        try:
+            result = await compute()
+        except asyncio.CancelledError:
+            # Only at shutdown: uvicorn does not cancel a request whose client went away.
+            future.cancel()
+            raise
+        except Exception as exc:
+            future.set_exception(exc)
+            future.exception()
+            raise
+        else:
+            future.set_result(result)
+            # Only kept when the version is still the one it was computed for.
+            if version == self._entries_version:
+                self._entries[key] = result
+                while len(self._entries) > self.max_entries:
+                    self._entries.popitem(last=False)
+            return result
+        finally:
+            del self._inflight[flight]

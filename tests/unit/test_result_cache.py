@@ -1,0 +1,201 @@
+"""The result cache: a result is served only for the index version read after the search
+arrived, version reads are shared, and nothing outlives a version change."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Hashable
+
+import pytest
+
+from service.errors import SearchUnavailableError
+from service.result_cache import FreshVersion, ResultCache
+
+
+class Index:
+    """A stand-in for Meilisearch's index version: reads can be held open by the test."""
+
+    def __init__(self) -> None:
+        self.version = 1
+        self.reads = 0
+        self.gate: asyncio.Event | None = None
+        self.fail = False
+
+    async def read(self) -> Hashable:
+        self.reads += 1
+        started_at = self.version
+        if self.gate is not None:
+            await self.gate.wait()
+        if self.fail:
+            raise SearchUnavailableError("Meilisearch cannot be reached")
+        # What a real read answers: the version when the request reached the server.
+        return started_at
+
+
+async def settle() -> None:
+    """Let every ready task run until it waits."""
+    for _ in range(10):
+        await asyncio.sleep(0)
+
+
+def counter() -> tuple[list[int], Callable[[], Awaitable[str]]]:
+    calls: list[int] = []
+
+    async def compute() -> str:
+        calls.append(1)
+        await asyncio.sleep(0)
+        return f"result {len(calls)}"
+
+    return calls, compute
+
+
+async def test_repeated_question_is_served_from_the_cache() -> None:
+    index = Index()
+    cache = ResultCache[str](index.read)
+    calls, compute = counter()
+    first = await cache.get("q", compute)
+    second = await cache.get("q", compute)
+    assert (first, second, len(calls)) == ("result 1", "result 1", 1)
+    assert (cache.hits, cache.misses) == (1, 1)
+    # Every search read the version, even the one served from the cache.
+    assert index.reads == 2
+
+
+async def test_a_new_version_is_never_answered_from_the_old_one() -> None:
+    index = Index()
+    cache = ResultCache[str](index.read)
+    calls, compute = counter()
+    assert await cache.get("q", compute) == "result 1"
+    index.version = 2  # a publish finished
+    assert await cache.get("q", compute) == "result 2"
+    assert len(calls) == 2
+    assert len(cache) == 1
+
+
+async def test_a_read_already_in_flight_does_not_answer_later_arrivals() -> None:
+    index = Index()
+    version = FreshVersion(index.read)
+    index.gate = asyncio.Event()
+    early = asyncio.create_task(version.current())
+    await settle()
+    assert index.reads == 1
+    # A publish lands while the first read is on its way, then a search arrives.
+    index.version = 2
+    late = asyncio.create_task(version.current())
+    also_late = asyncio.create_task(version.current())
+    await settle()
+    assert index.reads == 1
+    index.gate.set()
+    assert await early == 1
+    # The late searches waited for a read that started after they arrived, and shared it.
+    assert await late == 2
+    assert await also_late == 2
+    assert index.reads == 2
+
+
+async def test_searches_waiting_together_share_one_read() -> None:
+    index = Index()
+    version = FreshVersion(index.read)
+    results = await asyncio.gather(*(version.current() for _ in range(16)))
+    assert results == [1] * 16
+    assert index.reads == 1
+
+
+async def test_version_read_failure_reaches_every_waiter_and_the_next_read_recovers() -> None:
+    index = Index()
+    cache = ResultCache[str](index.read)
+    _, compute = counter()
+    index.fail = True
+    outcomes = await asyncio.gather(
+        *(cache.get("q", compute) for _ in range(3)),
+        return_exceptions=True,
+    )
+    assert all(isinstance(o, SearchUnavailableError) for o in outcomes)
+    index.fail = False
+    assert await cache.get("q", compute) == "result 1"
+
+
+async def test_cached_result_is_not_served_while_meilisearch_is_down() -> None:
+    index = Index()
+    cache = ResultCache[str](index.read)
+    _, compute = counter()
+    await cache.get("q", compute)
+    index.fail = True
+    with pytest.raises(SearchUnavailableError):
+        await cache.get("q", compute)
+
+
+async def test_same_question_in_flight_is_computed_once() -> None:
+    index = Index()
+    cache = ResultCache[str](index.read)
+    gate = asyncio.Event()
+    calls: list[int] = []
+
+    async def slow() -> str:
+        calls.append(1)
+        await gate.wait()
+        return "answer"
+
+    tasks = [asyncio.create_task(cache.get("q", slow)) for _ in range(5)]
+    await asyncio.sleep(0.01)
+    gate.set()
+    assert await asyncio.gather(*tasks) == ["answer"] * 5
+    assert len(calls) == 1
+
+
+async def test_failed_computation_is_not_kept() -> None:
+    index = Index()
+    cache = ResultCache[str](index.read)
+    attempts: list[int] = []
+
+    async def flaky() -> str:
+        attempts.append(1)
+        if len(attempts) == 1:
+            raise SearchUnavailableError("Meilisearch did not answer in time")
+        return "answer"
+
+    with pytest.raises(SearchUnavailableError):
+        await cache.get("q", flaky)
+    assert await cache.get("q", flaky) == "answer"
+    assert len(cache) == 1
+
+
+async def test_result_computed_across_a_publish_is_not_kept_for_the_new_version() -> None:
+    index = Index()
+    cache = ResultCache[str](index.read)
+    publish_during = asyncio.Event()
+
+    async def during_publish() -> str:
+        index.version = 2
+        # Another search sees the new version while this one is still computing.
+        await cache.get("other", counter()[1])
+        publish_during.set()
+        return "mixed"
+
+    assert await cache.get("q", during_publish) == "mixed"
+    assert publish_during.is_set()
+    calls, compute = counter()
+    assert await cache.get("q", compute) == "result 1"
+    assert len(calls) == 1
+
+
+async def test_least_recently_used_entries_go_first() -> None:
+    index = Index()
+    cache = ResultCache[str](index.read, max_entries=2)
+    calls, compute = counter()
+    for key in ("a", "b", "a", "c"):
+        await cache.get(key, compute)
+    assert len(cache) == 2
+    await cache.get("a", compute)
+    await cache.get("b", compute)
+    # a and c were kept; b had been evicted and is computed again.
+    assert len(calls) == 4
+
+
+async def test_zero_entries_turns_it_off_and_reads_no_version() -> None:
+    index = Index()
+    cache = ResultCache[str](index.read, max_entries=0)
+    calls, compute = counter()
+    await cache.get("q", compute)
+    await cache.get("q", compute)
+    assert (len(calls), index.reads, len(cache)) == (2, 0, 0)
