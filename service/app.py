@@ -34,7 +34,7 @@ from service.query import Limits
 from service.rate_limit import ClientRateLimitMiddleware
 from service.result_cache import ResultCache
 from service.schedule_params import Clock, utc_now
-from service.search_client import MeiliSearchResult, SearchIndex
+from service.search_client import SearchIndex
 from service.security_headers import add_security_headers
 from service.settings import Settings, from_env, meili_admin_key
 
@@ -61,8 +61,8 @@ def _clock(state: State) -> Clock:
     return clock
 
 
-def _result_cache(state: State) -> ResultCache[MeiliSearchResult]:
-    cache: ResultCache[MeiliSearchResult] = state.result_cache
+def _result_cache(state: State) -> ResultCache[bytes]:
+    cache: ResultCache[bytes] = state.result_cache
     return cache
 
 
@@ -96,7 +96,7 @@ def create_app(
             timeout_s=settings.search_timeout_s,
         )
         app.state.search_index = index
-        app.state.result_cache = ResultCache[MeiliSearchResult](
+        app.state.result_cache = ResultCache[bytes](
             index.version, max_entries=settings.result_cache_entries
         )
         try:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import math
+import sys
 from collections.abc import Iterator
 from typing import Final
 
@@ -76,23 +77,40 @@ def cells_of(lat: float, lng: float) -> tuple[str, ...]:
     )
 
 
-def _corners(level: int, row: int, col: int) -> tuple[float, float, float, float]:
-    span = FACTOR**level
-    return (
-        row * span / CELLS_PER_DEG,
-        (row + 1) * span / CELLS_PER_DEG,
-        col * span / CELLS_PER_DEG,
-        (col + 1) * span / CELLS_PER_DEG,
-    )
+class _Vertices:
+    """Distances from a centre to grid vertices, each measured once per cover.
+
+    Every corner of a cell, at any level, is a vertex of the level-0 grid, shared by up to
+    four cells and by the cells of every level that meet there, so a cover measures far
+    fewer distances than it classifies corners (about 1,500 instead of 3,300 for 25 km).
+    """
+
+    def __init__(self, center: tuple[float, float]) -> None:
+        self.center = center
+        self._memo: dict[tuple[int, int], float] = {}
+
+    def distance_m(self, row: int, col: int) -> float:
+        """The distance to level-0 vertex (row, col), i.e. (row / 100, col / 100) degrees."""
+        found = self._memo.get((row, col))
+        if found is None:
+            found = haversine_m(self.center, (row / CELLS_PER_DEG, col / CELLS_PER_DEG))
+            self._memo[(row, col)] = found
+        return found
 
 
-def _classify(center: tuple[float, float], radius_m: float, level: int, row: int, col: int) -> int:
+def _classify(vertices: _Vertices, radius_m: float, level: int, row: int, col: int) -> int:
     """1 wholly inside the circle, -1 wholly outside, 0 straddling its edge."""
-    lat0, lat1, lng0, lng1 = _corners(level, row, col)
+    span = FACTOR**level
+    row0, col0 = row * span, col * span
     # On a sphere the farthest point of a lat/lng rectangle from a point is a corner.
-    farthest = max(haversine_m(center, (la, ln)) for la in (lat0, lat1) for ln in (lng0, lng1))
+    farthest = max(
+        vertices.distance_m(r, c) for r in (row0, row0 + span) for c in (col0, col0 + span)
+    )
     if farthest < radius_m - MARGIN_M:
         return 1
+    center = vertices.center
+    lat0, lat1 = row0 / CELLS_PER_DEG, (row0 + span) / CELLS_PER_DEG
+    lng0, lng1 = col0 / CELLS_PER_DEG, (col0 + span) / CELLS_PER_DEG
     nearest_point = (min(max(center[0], lat0), lat1), min(max(center[1], lng0), lng1))
     # The clamped point is not quite the nearest on a sphere: keep a relative margin.
     if haversine_m(center, nearest_point) > radius_m * 1.005 + MARGIN_M:
@@ -144,13 +162,15 @@ def parse_geo_key(key: str) -> tuple[float, float]:
     return float(lat), float(lng)
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=1024)
 def cover(center: tuple[float, float], radius_m: float) -> Cover | None:
     """The cells that together hold exactly the documents within `radius_m` of `center`
     (all of `interior`, and the part of `boundary` that `within` accepts); None when that
     takes more than MAX_COVER_CELLS cells.
 
     Cached: searches near the same ZIP or city ask for the same circle again and again.
+    Cell ids are interned: nearby places share most of their cells, so cached covers share
+    the strings (about 420 cells for 25 km).
     """
     lat, lng = center
     dlat = math.degrees(radius_m / EARTH_RADIUS_M) * 1.01
@@ -161,6 +181,7 @@ def cover(center: tuple[float, float], radius_m: float) -> Cover | None:
     boundary: list[str] = []
     if dlng > 90 or abs(lat) + dlat > 89:
         return None  # around a pole: the lat/lng grid is no help there
+    vertices = _Vertices(center)
     pending = [
         (start, row, col)
         for row, col in _cells_over(lat - dlat, lat + dlat, lng - dlng, lng + dlng, start)
@@ -169,11 +190,11 @@ def cover(center: tuple[float, float], radius_m: float) -> Cover | None:
         if len(pending) + len(interior) + len(boundary) > MAX_COVER_CELLS:
             return None
         level, row, col = pending.pop()
-        kind = _classify(center, radius_m, level, row, col)
+        kind = _classify(vertices, radius_m, level, row, col)
         if kind == 1:
-            interior.append(cell_id(level, row, col))
+            interior.append(sys.intern(cell_id(level, row, col)))
         elif kind == 0 and level == finest:
-            boundary.append(cell_id(level, row, col))
+            boundary.append(sys.intern(cell_id(level, row, col)))
         elif kind == 0:
             pending.extend(
                 (level - 1, row * FACTOR + i, col * FACTOR + j)

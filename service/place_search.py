@@ -78,7 +78,7 @@ def in_clause(attribute: str, values: Sequence[str]) -> str:
     return f"{attribute} IN [{', '.join(quote_value(v) for v in values)}]"
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=1024)
 def cells_clause(cells: tuple[str, ...]) -> str:
     """`geo_cells IN [...]`, built once per cover: covers repeat with the places searched."""
     return in_clause("geo_cells", cells)

@@ -11,9 +11,9 @@ Version reads are shared: every search waiting when a read starts is answered by
 so under load one small request to Meilisearch serves many searches. Searches for the same
 question in flight at once share one computation.
 
-What is cached is what Meilisearch answered (hits, totals, facets), keyed by the exact
-Meilisearch-facing inputs; what depends on the clock (next occurrence, `stale`, distance) is
-still computed per request.
+What `/v1/search` keeps is what Meilisearch answered (hits with their distances, totals,
+facets), encoded, keyed by the exact inputs of the Meilisearch requests; what depends on the
+clock (next occurrence, `stale`) is still computed per request.
 """
 
 from __future__ import annotations

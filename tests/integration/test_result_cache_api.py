@@ -131,6 +131,12 @@ def test_a_write_to_the_live_index_is_seen_at_once(
     assert after["total"] == before["total"] - 1
 
 
+def test_the_counters_need_the_admin_token(api: TestClient[Litestar]) -> None:
+    assert api.get("/admin/stats").status_code == 401
+    wrong = api.get("/admin/stats", headers={"Authorization": f"Bearer {TOKEN[:-1]}"})
+    assert wrong.status_code == 401
+
+
 def test_turned_off_it_reads_no_version(
     meili_server: ManagedMeilisearch, published: Published, gazetteer: Gazetteer
 ) -> None:

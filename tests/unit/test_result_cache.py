@@ -10,6 +10,7 @@ import pytest
 
 from service.errors import SearchUnavailableError
 from service.result_cache import FreshVersion, ResultCache
+from service.settings import SettingsError, from_env
 
 
 class Index:
@@ -199,3 +200,17 @@ async def test_zero_entries_turns_it_off_and_reads_no_version() -> None:
     await cache.get("q", compute)
     await cache.get("q", compute)
     assert (len(calls), index.reads, len(cache)) == (2, 0, 0)
+
+
+@pytest.mark.parametrize(("raw", "entries"), [(None, 512), ("0", 0), ("2000", 2000)])
+def test_size_is_a_setting(raw: str | None, entries: int) -> None:
+    env = {"PATHWAYS_MEILI_URL": "http://127.0.0.1:7700"}
+    if raw is not None:
+        env["PATHWAYS_RESULT_CACHE_ENTRIES"] = raw
+    assert from_env(env).result_cache_entries == entries
+
+
+def test_a_bad_size_names_the_variable() -> None:
+    env = {"PATHWAYS_MEILI_URL": "http://127.0.0.1:7700", "PATHWAYS_RESULT_CACHE_ENTRIES": "lots"}
+    with pytest.raises(SettingsError, match="PATHWAYS_RESULT_CACHE_ENTRIES"):
+        from_env(env)
