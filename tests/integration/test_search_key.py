@@ -150,7 +150,7 @@ def test_the_app_made_from_the_environment_never_holds_the_master_key(
     app = create_app_from_env()
     with TestClient(app) as client:
         index = app.state.search_index
-        assert index._http.headers["authorization"] == f"Bearer {search_key}"
+        assert index._headers["Authorization"] == f"Bearer {search_key}"
         answers = [
             client.get("/v1/search?q=meeting"),
             client.get("/readyz"),

@@ -124,13 +124,17 @@ def test_groups_by_whole_metre_round_halves_up() -> None:
 @pytest.mark.parametrize(
     ("interior", "inside", "expected"),
     [
-        (["0:1:2"], [], '(geo_cells IN ["0:1:2"])'),
-        ([], ["1.5,2.5"], '(geo_key IN ["1.5,2.5"])'),
-        (["0:1:2"], ["1.5,2.5"], '(geo_cells IN ["0:1:2"]) OR (geo_key IN ["1.5,2.5"])'),
-        ([], [], 'geo_key = ""'),
+        ('geo_cells IN ["0:1:2"]', [], '(geo_cells IN ["0:1:2"])'),
+        (None, ["1.5,2.5"], '(geo_key IN ["1.5,2.5"])'),
+        (
+            'geo_cells IN ["0:1:2"]',
+            ["1.5,2.5"],
+            '(geo_cells IN ["0:1:2"]) OR (geo_key IN ["1.5,2.5"])',
+        ),
+        (None, [], 'geo_key = ""'),
     ],
 )
-def test_local_clause(interior: list[str], inside: list[str], expected: str) -> None:
+def test_local_clause(interior: str | None, inside: list[str], expected: str) -> None:
     assert local_clause(interior, inside) == expected
 
 
