@@ -30,6 +30,7 @@ from urllib.parse import urlencode
 import msgspec
 
 from bench.corpus import Place
+from service.documents import FILTER_FIELDS
 from service.gazetteer import DATA_DIR
 from service.query import Limits, build_search_body, validate_params
 from service.schedule_params import validate_time_params
@@ -39,15 +40,7 @@ RADIUS_KM: Final = 25.0
 LIMITS: Final = Limits(default_radius_km=25.0, max_radius_km=250.0, max_per_page=50)
 # A Saturday evening in the Eastern zone: "a meeting I can get to now".
 OPEN_NOW_AT: Final = "2026-11-28T19:30:00-05:00"
-FILTER_PARAMS: Final = (
-    "kind",
-    "need",
-    "language",
-    "community",
-    "accessibility",
-    "attendance",
-    "cost",
-)
+FILTER_PARAMS: Final = tuple(f.param for f in FILTER_FIELDS)
 
 TEXT_QUERIES: Final = (
     "alcoholics anonymus",  # typo

@@ -117,7 +117,7 @@ class SearchIndex:
             self._session = aiohttp.ClientSession(
                 headers=self._headers,
                 timeout=self._timeout,
-                connector=aiohttp.TCPConnector(limit=64, limit_per_host=64),
+                connector=aiohttp.TCPConnector(limit=64),
                 # Environment proxies must not see searches (HTTP_PROXY and the like).
                 trust_env=False,
             )

@@ -197,7 +197,7 @@ async def _etag(search_index: SearchIndex, query: dict[str, Any], *, gzipped: bo
     encoded = msgspec.json.encode(query, order="deterministic")
     # A strong ETag names one representation: the gzipped body gets its own.
     coding = "gzip" if gzipped else "identity"
-    return strong_etag((FORMAT_VERSION, coding, info.uid, info.updatedAt, encoded))
+    return strong_etag((FORMAT_VERSION, coding, *info.version, encoded))
 
 
 async def _fetch_stable(

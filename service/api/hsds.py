@@ -217,7 +217,7 @@ class HsdsIdMap:
     """HSDS UUID -> Pathways id, rebuilt when the index changes (UUID 5 is one-way)."""
 
     def __init__(self) -> None:
-        self._version: tuple[str, str] | None = None
+        self._version: tuple[str, str, str] | None = None
         self._ids: dict[str, str] = {}
         self._lock = asyncio.Lock()
 
@@ -227,8 +227,7 @@ class HsdsIdMap:
             key = str(uuid.UUID(hsds_id))
         except ValueError:
             return hsds_id
-        info = await search_index.index_info()
-        version = (info.uid, info.updatedAt)
+        version = await search_index.version()
         if version != self._version:
             async with self._lock:
                 if version != self._version:

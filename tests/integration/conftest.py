@@ -11,7 +11,7 @@ import pytest
 from litestar.testing import TestClient
 
 from indexer.__main__ import main as indexer_main
-from meili_local.server import ManagedMeilisearch
+from meili_local.server import ManagedMeilisearch, free_port
 from service.app import create_app
 from service.geo import Gazetteer
 from service.settings import PROJECT_ROOT, Settings
@@ -61,6 +61,18 @@ def seed_index(meili_server: ManagedMeilisearch) -> IndexedSeed:
     name = f"seed_{uuid.uuid4().hex[:8]}"
     code, output = run_indexer(meili_server, name, SEED_SOURCES)
     return IndexedSeed(name, output, code)
+
+
+def private_server(shared: ManagedMeilisearch, folder: Path) -> ManagedMeilisearch:
+    """A Meilisearch of the test's own (the session server's binary and key, its own data and
+    port), not yet started: for tests that stop, kill or freeze it."""
+    return ManagedMeilisearch(
+        binary=shared.binary,
+        db_path=folder / "meili",
+        master_key=shared.master_key,
+        log_path=folder / "meili.log",
+        port=free_port(),
+    )
 
 
 def settings_for(server: ManagedMeilisearch, index: str, **overrides: object) -> Settings:

@@ -23,8 +23,8 @@ from typing import Final
 import httpx
 import pytest
 
-from meili_local.server import ManagedMeilisearch, free_port
-from tests.integration.conftest import run_indexer
+from meili_local.server import ManagedMeilisearch
+from tests.integration.conftest import private_server, run_indexer
 from tests.integration.served import ServedApi, api_env, served_api
 from tests.integration.test_indexer import ATLANTA, HELPLINES, SEED, index_snapshot, make_sources
 from tests.problem import assert_problem
@@ -46,13 +46,7 @@ SEARCHES: Final = (
 @pytest.fixture
 def meili(meili_server: ManagedMeilisearch, tmp_path: Path) -> Iterator[ManagedMeilisearch]:
     """Our own Meilisearch on a fixed port, with a small real index, to kill as we please."""
-    server = ManagedMeilisearch(
-        binary=meili_server.binary,
-        db_path=tmp_path / "meili",
-        master_key=meili_server.master_key,
-        log_path=tmp_path / "meili.log",
-        port=free_port(),
-    )
+    server = private_server(meili_server, tmp_path)
     server.start()
     try:
         sources = make_sources(

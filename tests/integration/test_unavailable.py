@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from litestar.testing import TestClient
 
-from meili_local.server import ManagedMeilisearch, free_port
+from meili_local.server import ManagedMeilisearch
 from service.app import create_app
 from service.geo import Gazetteer
-from tests.integration.conftest import run_indexer, settings_for
+from tests.integration.conftest import private_server, run_indexer, settings_for
 from tests.integration.test_indexer import HELPLINES, SEED, make_sources
 from tests.problem import assert_problem
 
@@ -31,13 +31,7 @@ def stop_by(server: ManagedMeilisearch, how: str) -> None:
 def test_search_is_503_when_meilisearch_is_down_and_recovers(
     meili_server: ManagedMeilisearch, tmp_path: Path, gazetteer: Gazetteer, how: str
 ) -> None:
-    server = ManagedMeilisearch(
-        binary=meili_server.binary,
-        db_path=tmp_path / "meili",
-        master_key=meili_server.master_key,
-        log_path=tmp_path / "meili.log",
-        port=free_port(),
-    )
+    server = private_server(meili_server, tmp_path)
     server.start()
     try:
         sources = make_sources(
