@@ -21,9 +21,15 @@ import msgspec
 
 from indexer.__main__ import build_documents
 from indexer.report import RunReport
-from service.documents import Address, GeoPoint, IndexDocument, IndexedDocument, document_encoder
-from service.gazetteer import DATA_DIR
-from service.indexed import to_indexed
+from service.contract.documents import (
+    Address,
+    GeoPoint,
+    IndexDocument,
+    IndexedDocument,
+    document_encoder,
+)
+from service.places.gazetteer import DATA_DIR
+from service.search.indexed import to_indexed
 from service.settings import PROJECT_ROOT
 
 SEED_SOURCES: Final = PROJECT_ROOT / "seed_data" / "sources.toml"

@@ -7,7 +7,7 @@ meetings, and later pages. Places are ZIP codes drawn with weights by population
 cities come up more often.
 
 One more group, `place_unique`, never asks the same question twice, so the API's result
-cache (service/result_cache.py) cannot answer it: the other groups repeat their questions
+cache (service/search/result_cache.py) cannot answer it: the other groups repeat their questions
 round-robin, as popular places and partner pages do, and are mostly served from it.
 
 The direct form is built with the service's own validation and filter building in its
@@ -30,11 +30,11 @@ from urllib.parse import urlencode
 import msgspec
 
 from bench.corpus import Place
-from service.documents import FILTER_FIELDS
-from service.gazetteer import DATA_DIR
-from service.query import Limits, build_search_body, validate_params
-from service.schedule_params import validate_time_params
-from service.schedule_query import time_filter_clauses
+from service.contract.documents import FILTER_FIELDS
+from service.places.gazetteer import DATA_DIR
+from service.schedules.filters import time_filter_clauses
+from service.schedules.params import validate_time_params
+from service.search.query import Limits, build_search_body, validate_params
 
 RADIUS_KM: Final = 25.0
 LIMITS: Final = Limits(default_radius_km=25.0, max_radius_km=250.0, max_per_page=50)

@@ -14,7 +14,7 @@ import httpx
 from bench.queries import Query
 from bench.wrk import LoadResult
 from meili_local.server import ManagedMeilisearch
-from service.query import facets_by_param
+from service.search.query import facets_by_param
 
 TARGETS = {
     "place_ratio": 5.0,  # API nearest-first throughput / straightforward Meilisearch query
@@ -247,7 +247,7 @@ def render(f: Figures) -> str:
         "",
         f"{f.args['connections']} connections, {f.args['duration']} s per run; latency p50 / p95 / p99 in ms.",
         "Three runs per group, one after the other: straight to Meilisearch (the straightforward",
-        "query), through the API as it runs by default (with its result cache, service/result_cache.py,",
+        "query), through the API as it runs by default (with its result cache, service/search/result_cache.py,",
         "which answers only for the index version read after the search arrived), and through a",
         "second API process with the cache turned off (`PATHWAYS_RESULT_CACHE_ENTRIES=0`). Groups",
         "replay their questions round-robin, so most are repeats; `place_unique` never repeats one.",

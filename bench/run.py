@@ -32,7 +32,7 @@ from bench.queries import Query, query_mix, sample_zips, unique_place_queries
 from bench.wrk import run_load
 from meili_local import binary_cache_dir, find_or_install_binary
 from meili_local.server import ManagedMeilisearch, free_port
-from service.documents import INDEX_SETTINGS
+from service.contract.documents import INDEX_SETTINGS
 from service.settings import PROJECT_ROOT
 
 OUT: Final = PROJECT_ROOT / "bench" / "out"

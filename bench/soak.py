@@ -1,9 +1,9 @@
 """`make soak`: a long load on the API as deployed, counting errors and watching its memory.
 
 1. Start a fresh managed Meilisearch, index seed_data with the real indexer, and make the
-   API's search-only key (service/meili_keys.py).
+   API's search-only key (service/search/keys.py).
 2. Start the API as production runs it (uvicorn, one worker, the server limits of
-   service/limits.py, the search key), with the per-client rate limit off: the load comes
+   service/http/limits.py, the search key), with the per-client rate limit off: the load comes
    from one address.
 3. Warm up, then read the API's resident memory (VmRSS); load it with wrk at 16 connections
    for the duration (10 minutes by default), sampling memory every 10 s; read it at the end.
@@ -38,9 +38,9 @@ from bench.run import index_end_to_end
 from bench.wrk import LoadResult, run_load
 from meili_local import binary_cache_dir, find_or_install_binary
 from meili_local.server import ManagedMeilisearch, free_port
-from service.gazetteer import DATA_DIR
-from service.limits import server_cli_flags
-from service.meili_keys import ensure_search_key
+from service.http.limits import server_cli_flags
+from service.places.gazetteer import DATA_DIR
+from service.search.keys import ensure_search_key
 from service.settings import PROJECT_ROOT
 
 INDEX: Final = "resources"
@@ -255,7 +255,7 @@ def render(
         f"- Run: {time.strftime('%Y-%m-%d %H:%M %Z')}; machine: {machine}; the API, Meilisearch",
         "  and wrk share it.",
         "- Index: all of seed_data. The API as deployed: uvicorn, one worker, the search-only",
-        "  key, the server limits of service/limits.py; the per-client rate limit is off (the",
+        "  key, the server limits of service/http/limits.py; the per-client rate limit is off (the",
         "  load comes from one address).",
         f"- Load: wrk, {args.connections} connections, {args.duration_s} s after a "
         f"{args.warmup_s} s warm-up,",

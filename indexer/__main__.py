@@ -28,7 +28,7 @@ from indexer.publish import MeiliUnreachableError, Publisher, PublishError, publ
 from indexer.records import SourceConfig, SourceLoadError
 from indexer.report import RunReport, write_rejections, write_summary
 from indexer.sync import run_sync
-from service.documents import IndexedDocument
+from service.contract.documents import IndexedDocument
 from service.settings import DEFAULT_INDEX, PROJECT_ROOT
 
 EXIT_OK, EXIT_BAD_DATA, EXIT_UNREACHABLE = 0, 1, 2

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import Final, Self
 
-from service.gazetteer import DATA_DIR, Place, normalize_name
+from service.places.gazetteer import DATA_DIR, Place, normalize_name
 
 COUNTIES_PATH: Final = DATA_DIR / "us_counties.tsv"
 # "Marin County, CA", "St. Tammany Parish, Louisiana 70433", "Juneau City and Borough, AK, USA".

@@ -32,8 +32,8 @@ from typing import Final
 import msgspec
 
 from indexer.normalize import unique, with_keywords
-from service.documents import Contact, IndexDocument, IndexedDocument
-from service.indexed import to_indexed
+from service.contract.documents import Contact, IndexDocument, IndexedDocument
+from service.search.indexed import to_indexed
 
 SAME_PLACE_M: Final = 50.0
 _EARTH_RADIUS_M: Final = 6_371_008.8

@@ -1,7 +1,7 @@
 """Fill in coordinates for in-person resources that came without them: a geocoder chain.
 
 The chain asks, in order:
-1. the offline gazetteer shipped with the project (service/geo.py): the address's ZIP or
+1. the offline gazetteer shipped with the project (service/places/geocoder.py): the address's ZIP or
    ZIP+4, else its "City, ST"; then a county named in it ("Marin County, CA",
    indexer/counties.py). These points are area centres, so the address is marked approximate;
 2. optionally, a configured web geocoder (a self-hosted Nominatim or Photon,
@@ -25,8 +25,8 @@ from geopy.location import Location  # type: ignore[import-untyped, unused-ignor
 
 from indexer.counties import CountyIndex
 from indexer.geocode_web import CachedWebGeocoder
-from service.documents import Address, GeoPoint, IndexDocument
-from service.geo import Gazetteer, GazetteerGeocoder
+from service.contract.documents import Address, GeoPoint, IndexDocument
+from service.places.geocoder import Gazetteer, GazetteerGeocoder
 
 Placer = Literal["offline", "web"]
 _US = ("US", "USA")

@@ -14,8 +14,8 @@ from typing import Final
 
 import msgspec
 
-from service.documents import DOCUMENT_ID_RE, IndexDocument
-from service.vocabulary import (
+from service.contract.documents import DOCUMENT_ID_RE, IndexDocument
+from service.contract.vocabulary import (
     ACCESSIBILITY,
     ATTENDANCE,
     COMMUNITIES,

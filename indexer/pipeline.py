@@ -25,8 +25,8 @@ from indexer.geocode_web import (
 from indexer.records import SourceLoad, SourceLoadError
 from indexer.timezones import TimezoneReport, finish_schedule
 from meili_local import default_state_dir
-from service.documents import IndexedDocument
-from service.geo import Gazetteer
+from service.contract.documents import IndexedDocument
+from service.places.geocoder import Gazetteer
 
 
 @dataclass

@@ -14,7 +14,7 @@ from typing import Any, Final
 import httpx
 import msgspec
 
-from service.documents import INDEX_SETTINGS, IndexDocument, document_encoder
+from service.contract.documents import INDEX_SETTINGS, IndexDocument, document_encoder
 
 BATCH_SIZE: Final = 5000
 TASK_TIMEOUT_S: Final = 600.0

@@ -6,7 +6,7 @@ from typing import Literal
 
 import msgspec
 
-from service.documents import IndexDocument
+from service.contract.documents import IndexDocument
 
 SourceFormat = Literal[
     "meeting_guide",

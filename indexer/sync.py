@@ -39,7 +39,7 @@ from indexer.pipeline import GeocoderOptions, Placing, placing, prepare, store
 from indexer.publish import MeiliUnreachableError, Publisher, PublishError
 from indexer.records import SourceLoad
 from indexer.report import RunReport, write_rejections
-from service.documents import IndexedDocument, document_encoder
+from service.contract.documents import IndexedDocument, document_encoder
 
 FETCH_PAGE: Final = 10_000
 # Meilisearch refuses payloads over 100 MB by default.

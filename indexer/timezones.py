@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 import msgspec
 
 from indexer.records import SourceConfig
-from service.documents import IndexDocument, IndexedDocument
-from service.geo import Gazetteer
-from service.indexed import to_indexed
-from service.schedule import is_known_zone, is_timed
+from service.contract.documents import IndexDocument, IndexedDocument
+from service.places.geocoder import Gazetteer
+from service.schedules.weekly import is_known_zone, is_timed
+from service.search.indexed import to_indexed
 
 _US: frozenset[str | None] = frozenset({"US", "USA", None})
 

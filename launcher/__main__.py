@@ -31,8 +31,8 @@ from meili_local import (
     find_or_install_binary,
     load_or_create_master_key,
 )
-from service.limits import SERVER_OPTIONS
-from service.meili_keys import MeiliKeyError, ensure_search_key
+from service.http.limits import SERVER_OPTIONS
+from service.search.keys import MeiliKeyError, ensure_search_key
 from service.settings import DEFAULT_INDEX
 
 SOURCES_PATH: Final = PROJECT_ROOT / "seed_data" / "sources.toml"
@@ -131,7 +131,7 @@ def _serve(*, host: str, port: int) -> None:
     app = create_app(from_env())
     _say(f"Pathways is serving on http://{host}:{port} — try /v1/search?near=19103&kind=meeting")
     # SERVER_OPTIONS: request size limits and no access log (request lines carry what people
-    # search for and their addresses); see service/limits.py.
+    # search for and their addresses); see service/http/limits.py.
     uvicorn.run(app, host=host, port=port, log_level="info", **SERVER_OPTIONS)
 
 

@@ -14,29 +14,29 @@ from litestar.openapi.plugins import JsonRenderPlugin
 
 from service.api.admin import ADMIN_ROUTES
 from service.api.calendar import get_calendar
-from service.api.embed import EMBED_ROUTES
 from service.api.export import search_csv
 from service.api.feeds import FEED_ROUTER
 from service.api.health import healthz, readyz
 from service.api.hsds import hsds_root, hsds_service, hsds_services
-from service.api.pages import PAGE_ROUTES
 from service.api.resources import get_resource
 from service.api.search import search
 from service.api.vocabularies import list_vocabularies
-from service.api_contract import apply_contract
-from service.errors import EXCEPTION_HANDLERS
-from service.freshness import Freshness
-from service.geo import Gazetteer, GazetteerGeocoder
-from service.limits import MAX_BODY_BYTES, RequestLimitsMiddleware
-from service.meili_keys import with_search_key
-from service.partners import RateLimiter, load_partners
-from service.query import Limits
-from service.rate_limit import ClientRateLimitMiddleware
-from service.result_cache import ResultCache
-from service.schedule_params import Clock, utc_now
-from service.search_client import SearchIndex
-from service.security_headers import add_security_headers
+from service.http.limits import MAX_BODY_BYTES, RequestLimitsMiddleware
+from service.http.openapi import apply_contract
+from service.http.partners import RateLimiter, load_partners
+from service.http.problems import EXCEPTION_HANDLERS
+from service.http.rate_limit import ClientRateLimitMiddleware
+from service.http.security_headers import add_security_headers
+from service.places.geocoder import Gazetteer, GazetteerGeocoder
+from service.schedules.params import Clock, utc_now
+from service.search.client import SearchIndex
+from service.search.freshness import Freshness
+from service.search.keys import with_search_key
+from service.search.query import Limits
+from service.search.result_cache import ResultCache
 from service.settings import Settings, from_env, meili_admin_key
+from service.web.embed import EMBED_ROUTES
+from service.web.pages import PAGE_ROUTES
 
 API_VERSION = "0.1.0"
 
@@ -173,6 +173,6 @@ def create_app_from_env() -> Litestar:
     """Factory for `uvicorn --factory`: settings from PATHWAYS_* environment variables.
 
     Without a configured search key, the search-only key is derived from PATHWAYS_MEILI_KEY
-    here, and only the derived key goes into the app (service/meili_keys.py).
+    here, and only the derived key goes into the app (service/search/keys.py).
     """
     return create_app(with_search_key(from_env(), meili_admin_key()))

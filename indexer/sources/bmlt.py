@@ -24,7 +24,7 @@ from indexer.sources.bmlt_formats import Format, default_formats, map_formats, r
 from indexer.sources.bmlt_meeting import MeetingFields, parse_clock, to_document
 from indexer.sources.csv_rows import invalid_reason
 from indexer.sources.json_input import decode_json, field_text, json_type
-from service.documents import IndexDocument
+from service.contract.documents import IndexDocument
 
 
 def read_response(raw: bytes, where: str) -> tuple[list[Any], dict[str, Format]]:

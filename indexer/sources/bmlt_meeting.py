@@ -39,7 +39,7 @@ from indexer.sources.bmlt_formats import CLOSED_VENUE, HYBRID, VIRTUAL, MeetingF
 from indexer.sources.csv_rows import format_address, source_kind
 from indexer.sources.meeting_guide import FELLOWSHIPS
 from indexer.sources.meeting_guide_place import default_country
-from service.documents import (
+from service.contract.documents import (
     Address,
     Contact,
     GeoPoint,
@@ -51,7 +51,7 @@ from service.documents import (
     TimeSlot,
     Weekday,
 )
-from service.vocabulary import LANGUAGES
+from service.contract.vocabulary import LANGUAGES
 
 # BMLT numbers days from Sunday = 1.
 BMLT_DAYS: Final[tuple[Weekday, ...]] = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")

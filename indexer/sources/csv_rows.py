@@ -24,7 +24,7 @@ import msgspec
 from indexer.fetch import source_bytes
 from indexer.normalize import clean_text, normalize_url, parse_coordinate
 from indexer.records import RecordError, Rejection, SourceConfig, SourceLoad, SourceLoadError
-from service.documents import (
+from service.contract.documents import (
     FILTER_FIELDS,
     GeoPoint,
     IndexDocument,
@@ -33,7 +33,7 @@ from service.documents import (
     document_decoder,
     document_encoder,
 )
-from service.vocabulary import KINDS
+from service.contract.vocabulary import KINDS
 
 logger = logging.getLogger(__name__)
 

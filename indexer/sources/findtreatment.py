@@ -50,7 +50,7 @@ from indexer.sources.findtreatment_codes import (
     Field,
     lookup,
 )
-from service.documents import Address, Contact, IndexDocument, ServiceArea
+from service.contract.documents import Address, Contact, IndexDocument, ServiceArea
 
 __all__ = ["LOCATOR_CODES", "NEGATIONS", "SERVICE_CROSSWALK", "TELEHEALTH"]
 

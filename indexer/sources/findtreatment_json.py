@@ -21,7 +21,7 @@ from indexer.sources import findtreatment
 from indexer.sources.csv_rows import invalid_reason
 from indexer.sources.json_input import decode_json, field_text, json_type
 from indexer.sources.samhsa import display_name
-from service.documents import IndexDocument
+from service.contract.documents import IndexDocument
 
 
 def _services(record: Mapping[str, Any]) -> str:

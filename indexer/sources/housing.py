@@ -37,7 +37,7 @@ from indexer.sources.csv_rows import (
     source_kind,
     website,
 )
-from service.documents import Address, Contact, IndexDocument, Status
+from service.contract.documents import Address, Contact, IndexDocument, Status
 
 ToDocument: TypeAlias = Callable[[Mapping[str, str], SourceConfig], IndexDocument]
 

@@ -23,7 +23,7 @@ from indexer.sources.csv_rows import (
     required_cell,
     source_kind,
 )
-from service.documents import Address, Contact, IndexDocument
+from service.contract.documents import Address, Contact, IndexDocument
 
 # Note the column order: longitude before latitude.
 REQUIRED_COLUMNS: Final = ("name", "st_abbr", "city", "address", "phone", "lon", "lat")

@@ -26,9 +26,9 @@ from indexer.normalize import clean_text, normalize_state, unique
 from indexer.records import RecordError
 from indexer.sources.json_input import field_text
 from indexer.sources.meeting_guide_schedule import parse_time
-from service.documents import Schedule, ServiceArea, TimeSlot, Weekday
-from service.gazetteer import DATA_DIR
-from service.vocabulary import LANGUAGES
+from service.contract.documents import Schedule, ServiceArea, TimeSlot, Weekday
+from service.contract.vocabulary import LANGUAGES
+from service.places.gazetteer import DATA_DIR
 
 _ICAL_DAYS: Final[dict[str, Weekday]] = {
     "MO": "mon", "TU": "tue", "WE": "wed", "TH": "thu", "FR": "fri", "SA": "sat", "SU": "sun",

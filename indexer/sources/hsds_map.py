@@ -33,7 +33,7 @@ from indexer.records import RecordError, SourceConfig
 from indexer.sources import hsds_fields as f
 from indexer.sources.csv_rows import format_address, source_kind
 from indexer.sources.json_input import field_text, json_type
-from service.documents import Address, Contact, GeoPoint, IndexDocument, Provenance, Status
+from service.contract.documents import Address, Contact, GeoPoint, IndexDocument, Provenance, Status
 
 Obj = Mapping[str, Any]
 _STATUSES: Final[dict[str, Status | None]] = {

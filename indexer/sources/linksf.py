@@ -26,7 +26,7 @@ from indexer.sources.csv_rows import geo_point, invalid_reason
 from indexer.sources.hsds_fields import iso_date
 from indexer.sources.hsds_map import child, items
 from indexer.sources.json_input import decode_json, field_text, json_type
-from service.documents import (
+from service.contract.documents import (
     Address,
     Contact,
     IndexDocument,

@@ -52,8 +52,15 @@ from indexer.sources.meeting_guide_place import (
 from indexer.sources.meeting_guide_schedule import parse_schedule
 from indexer.sources.meeting_guide_types import MeetingTypes, map_types, type_codes
 from indexer.sources.meeting_guide_types import unknown_type_codes as unknown_type_codes
-from service.documents import Contact, GeoPoint, IndexDocument, Kind, Provenance, ServiceArea
-from service.vocabulary import KINDS
+from service.contract.documents import (
+    Contact,
+    GeoPoint,
+    IndexDocument,
+    Kind,
+    Provenance,
+    ServiceArea,
+)
+from service.contract.vocabulary import KINDS
 
 # Fellowship -> (needs, organization) shared by all of a feed's meetings.
 FELLOWSHIPS: Final[dict[str, tuple[tuple[str, ...], str | None]]] = {

@@ -25,7 +25,7 @@ from indexer.normalize import (
     scrub_personal,
 )
 from indexer.sources.meeting_guide_types import MeetingTypes
-from service.documents import Address, Status
+from service.contract.documents import Address, Status
 
 # Country names as geocoders end formatted addresses. Two-letter endings are not read
 # as countries there: "San Jose, CA" is California.

@@ -13,7 +13,7 @@ from typing import Any, Final
 
 from indexer.normalize import clean_text
 from indexer.records import RecordError
-from service.documents import Schedule, TimeSlot, Weekday
+from service.contract.documents import Schedule, TimeSlot, Weekday
 
 # Meeting Guide numbers days from Sunday.
 DAYS: Final[tuple[Weekday, ...]] = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")

@@ -5,7 +5,7 @@ English name, plus the codes real feeds use outside the spec: `ONL` (12 Step Mee
 plugin), the proposed `BV-I`, `D-HOH`, `LO-I`, `QSL`, `RSL`, and spellings such as
 `LGBTQIA` or nwta's `[open]`. A code maps onto one vocabulary field; formats (Open,
 Speaker, Big Book...) become searchable `tags` under their English name. Languages that
-`service/vocabulary.py` lacks (Afrikaans, Bulgarian...) are kept as tags, and still count
+`service/contract/vocabulary.py` lacks (Afrikaans, Bulgarian...) are kept as tags, and still count
 as a stated language so that no default English is added.
 """
 

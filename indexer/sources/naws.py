@@ -21,7 +21,7 @@ from indexer.sources.bmlt_formats import DEFAULT_NAMES, Format, map_formats
 from indexer.sources.bmlt_meeting import MeetingFields, to_document
 from indexer.sources.csv_rows import cell, collect_csv, required_cell
 from indexer.sources.meeting_guide_schedule import parse_time
-from service.documents import IndexDocument
+from service.contract.documents import IndexDocument
 
 REQUIRED_COLUMNS: Final = ("Committee", "CommitteeName", "Day", "Time")
 _DAYS: Final = ("sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday")

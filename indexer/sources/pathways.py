@@ -17,7 +17,7 @@ from msgspec import Meta
 from indexer.fetch import source_bytes
 from indexer.normalize import make_id, with_keywords
 from indexer.records import RecordError, Rejection, SourceConfig, SourceLoad, SourceLoadError
-from service.documents import (
+from service.contract.documents import (
     Address,
     Contact,
     GeoPoint,
@@ -29,7 +29,7 @@ from service.documents import (
     Status,
     TimeSlot,
 )
-from service.vocabulary import (
+from service.contract.vocabulary import (
     ACCESSIBILITY,
     ATTENDANCE,
     COMMUNITIES,

@@ -40,7 +40,7 @@ from indexer.sources.csv_rows import (
     source_kind,
     website,
 )
-from service.documents import Address, Contact, GeoPoint, IndexDocument
+from service.contract.documents import Address, Contact, GeoPoint, IndexDocument
 
 
 class _Format(msgspec.Struct, frozen=True, kw_only=True):

@@ -17,9 +17,9 @@ import msgspec
 from litestar import Request, Response, get, post
 from litestar.types import ControllerRouterHandler
 
-from service.errors import problem_response
-from service.partners import PartnerConfigError, PartnerRegistry, load_partners
-from service.result_cache import ResultCache
+from service.http.partners import PartnerConfigError, PartnerRegistry, load_partners
+from service.http.problems import problem_response
+from service.search.result_cache import ResultCache
 
 logger = logging.getLogger("pathways.admin")
 

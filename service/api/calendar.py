@@ -14,10 +14,10 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 
 from service.errors import PathwaysError, ResourceNotFoundError
-from service.schedule import is_known_zone, is_timed
-from service.schedule_ics import calendar_text
-from service.schedule_params import Clock
-from service.search_client import SearchIndex
+from service.schedules.ics import calendar_text
+from service.schedules.params import Clock
+from service.schedules.weekly import is_known_zone, is_timed
+from service.search.client import SearchIndex
 
 ICS_SUFFIX: Final = ".ics"
 CALENDAR_MEDIA_TYPE: Final = "text/calendar"

@@ -15,10 +15,10 @@ import msgspec
 from litestar import Request, Response, get
 from litestar.di import NamedDependency
 
-from service.documents import SearchHit
+from service.contract.documents import SearchHit
 from service.formats.csv_export import encode_csv
-from service.query import Limits
-from service.schedule_params import Clock
+from service.schedules.params import Clock
+from service.search.query import Limits
 from service.web.searching import app_dependencies, handler_args, run_search
 
 CSV_MAX_ROWS: Final = 1000

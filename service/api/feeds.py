@@ -29,13 +29,13 @@ from litestar.params import QueryParameter
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from service.api.search import Flag, Repeated, resolve_near_state
-from service.documents import SearchHit
+from service.contract.documents import SearchHit
 from service.formats.conditional import accepts_gzip, none_match, strong_etag
 from service.formats.meeting_guide import FORMAT_VERSION, MeetingGuideMeeting, encode_feed
-from service.geo import GazetteerGeocoder
-from service.query import RETRIEVED_ATTRIBUTES, Limits, filter_expression, validate_params
-from service.schedule_params import parse_flag
-from service.search_client import SearchIndex
+from service.places.geocoder import GazetteerGeocoder
+from service.schedules.params import parse_flag
+from service.search.client import SearchIndex
+from service.search.query import RETRIEVED_ATTRIBUTES, Limits, filter_expression, validate_params
 
 FEED_PATH: Final = "/v1/feeds/meeting-guide.json"
 CACHE_CONTROL: Final = "public, max-age=300"

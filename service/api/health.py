@@ -7,7 +7,7 @@ from litestar import get
 from litestar.di import NamedDependency
 
 from service.errors import SearchUnavailableError
-from service.search_client import SearchIndex
+from service.search.client import SearchIndex
 
 
 class Health(msgspec.Struct, frozen=True, kw_only=True):

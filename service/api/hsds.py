@@ -27,15 +27,25 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 
 from service.api.search import Flag, Repeated, resolve_near_state
-from service.documents import SearchHit
+from service.contract.documents import SearchHit
 from service.errors import BadParameterError, ResourceNotFoundError
-from service.formats.hsds import HSDS_PROFILE, HSDS_VERSION, full_service, service_id, summary
+from service.formats.hsds import (
+    HSDS_MAX_PAGE,
+    HSDS_MAX_PER_PAGE,
+    HSDS_PROFILE,
+    HSDS_VERSION,
+    full_service,
+    service_id,
+    summary,
+)
 from service.formats.hsds import page as hsds_page
 from service.formats.hsds_models import ApiInfo, Page, Service, ServiceSummary
 from service.formats.hsds_taxonomy import TERMS_BY_ID
-from service.geo import GazetteerGeocoder
-from service.place_search import place_results
-from service.query import (
+from service.places.geocoder import GazetteerGeocoder
+from service.schedules.params import Clock, parse_flag
+from service.search.client import SearchIndex
+from service.search.nearby import place_results
+from service.search.query import (
     RETRIEVED_ATTRIBUTES,
     Limits,
     SearchParams,
@@ -43,11 +53,7 @@ from service.query import (
     filter_expression,
     validate_params,
 )
-from service.schedule_params import Clock, parse_flag
-from service.search_client import SearchIndex
 
-HSDS_MAX_PER_PAGE: Final = 100
-HSDS_MAX_PAGE: Final = 100_000
 UNSUPPORTED: Final = (
     "postcode",
     "proximity",

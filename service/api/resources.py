@@ -7,11 +7,11 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 
 from service.api.calendar import ICS_SUFFIX, calendar_response
-from service.documents import SearchHit
+from service.contract.documents import SearchHit
 from service.errors import ResourceNotFoundError
-from service.freshness import Freshness, with_stale
-from service.schedule_params import Clock
-from service.search_client import SearchIndex
+from service.schedules.params import Clock
+from service.search.client import SearchIndex
+from service.search.freshness import Freshness, with_stale
 
 
 @get("/v1/resources/{resource_id:str}", summary="One resource", tags=["resources"])

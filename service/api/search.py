@@ -10,22 +10,22 @@ from litestar import get
 from litestar.di import NamedDependency
 from litestar.params import QueryParameter
 
-from service.documents import SearchHit
+from service.contract.documents import SearchHit
 from service.errors import BadParameterError, UnknownPlaceError
-from service.freshness import Freshness, with_stale
-from service.geo import GazetteerGeocoder, PlaceSyntaxError, distance_km, parse_place
-from service.place_search import place_results
-from service.query import (
+from service.places.geocoder import GazetteerGeocoder, PlaceSyntaxError, distance_km, parse_place
+from service.schedules.params import Clock, TimeFilter, parse_flag, validate_time_params
+from service.search.client import MeiliSearchResult, SearchIndex
+from service.search.freshness import Freshness, with_stale
+from service.search.nearby import place_results
+from service.search.query import (
     Limits,
     SearchParams,
     build_search_body,
     facets_by_param,
     validate_params,
 )
-from service.result_cache import ResultCache
-from service.schedule_params import Clock, TimeFilter, parse_flag, validate_time_params
-from service.schedule_search import schedule_search, time_clauses, with_occurrences
-from service.search_client import MeiliSearchResult, SearchIndex
+from service.search.result_cache import ResultCache
+from service.search.timed import schedule_search, time_clauses, with_occurrences
 
 # `at` stands in for "now" only where it changes what Meilisearch is asked; elsewhere the
 # key leaves it out, so the same question is reused from minute to minute.

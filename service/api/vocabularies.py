@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from litestar import get
 
-from service.vocabulary import ALL_VOCABULARIES, Term
+from service.contract.vocabulary import ALL_VOCABULARIES, Term
 
 
 @get(

@@ -15,8 +15,8 @@ import io
 from collections.abc import Sequence
 from typing import Final
 
-from service.documents import WEEKDAYS, SearchHit
-from service.vocabulary import ATTENDANCE, COSTS, KINDS, LANGUAGES, Vocabulary
+from service.contract.documents import WEEKDAYS, SearchHit
+from service.contract.vocabulary import ATTENDANCE, COSTS, KINDS, LANGUAGES, Vocabulary
 
 COLUMNS: Final[tuple[str, ...]] = (
     "name",

@@ -29,12 +29,15 @@ from typing import Final
 from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from service.documents import WEEKDAYS, IndexDocument, TimeSlot
+from service.contract.documents import WEEKDAYS, IndexDocument, TimeSlot
+from service.contract.vocabulary import ACCESSIBILITY, ATTENDANCE, COSTS, LANGUAGES, Vocabulary
 from service.formats import hsds_models as m
 from service.formats.hsds_taxonomy import attributes, hsds_id
-from service.vocabulary import ACCESSIBILITY, ATTENDANCE, COSTS, LANGUAGES, Vocabulary
 
 HSDS_VERSION: Final = "3.1"
+# Paging bounds of /hsds/services: larger pages than /v1/search, as HSDS clients harvest.
+HSDS_MAX_PER_PAGE: Final = 100
+HSDS_MAX_PAGE: Final = 100_000
 # Pathways implements base HSDS 3.1, with no profile of its own.
 HSDS_PROFILE: Final = "https://docs.openreferral.org/en/3.1/hsds/overview.html"
 RRULE_DAYS: Final = {day: day[:2].upper() for day in WEEKDAYS}

@@ -15,7 +15,7 @@ from typing import Final
 
 import msgspec
 
-from service.documents import FILTER_FIELDS, IndexDocument
+from service.contract.documents import FILTER_FIELDS, IndexDocument
 from service.formats.hsds_models import Attribute, TaxonomyTerm
 
 # Fixed forever: changing it would change every id clients have stored.

@@ -31,7 +31,7 @@ from typing import Any, Final, Literal
 
 import msgspec
 
-from service.documents import IndexDocument, TimeSlot, Weekday
+from service.contract.documents import IndexDocument, TimeSlot, Weekday
 from service.formats.meeting_guide_types import type_codes
 
 AttendanceOption = Literal["in_person", "online", "hybrid", "inactive"]

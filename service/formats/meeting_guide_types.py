@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Final
 
-from service.documents import IndexDocument
+from service.contract.documents import IndexDocument
 
 LANGUAGE_CODES: Final[dict[str, str]] = {
     "am": "AM",

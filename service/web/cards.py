@@ -7,7 +7,7 @@ from typing import Any, Final
 
 import msgspec
 
-from service.vocabulary import (
+from service.contract.vocabulary import (
     ACCESSIBILITY,
     ATTENDANCE,
     COMMUNITIES,
@@ -64,7 +64,7 @@ class Card(msgspec.Struct, frozen=True, kw_only=True):
     eligibility: str | None = None
     serves: str | None = None
     updated: str
-    # Flagged by the API when its sources last updated it too long ago (service/freshness.py).
+    # Flagged by the API when its sources last updated it too long ago (search/freshness.py).
     stale: bool = False
     source_name: str | None = None
     # The name plus its first time or its address: tells apart the many listings of one

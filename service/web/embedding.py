@@ -12,8 +12,8 @@ from typing import Any
 
 from litestar import Request, Response
 
-from service.errors import PathwaysError, problem_response
-from service.partners import (
+from service.errors import PathwaysError
+from service.http.partners import (
     FILTER_PARAMS,
     Partner,
     PartnerRegistry,
@@ -22,7 +22,8 @@ from service.partners import (
     narrow_radius_km,
     origin_allowed,
 )
-from service.query import validate_codes
+from service.http.problems import problem_response
+from service.search.query import validate_codes
 from service.web.page_query import page_query
 from service.web.searching import (
     app_dependencies,

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 import msgspec
 
-from service.documents import WEEKDAYS
+from service.contract.documents import WEEKDAYS
 from service.web.i18n import Lang, text
 
 KM_PER_MILE: Final = 1.609344

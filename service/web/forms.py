@@ -7,9 +7,9 @@ from typing import Final
 
 import msgspec
 
-from service.documents import FILTER_FIELDS, WEEKDAYS
-from service.partners import PartnerPresets
-from service.query import Limits
+from service.contract.documents import FILTER_FIELDS, WEEKDAYS
+from service.http.partners import PartnerPresets
+from service.search.query import Limits
 from service.web.formatting import km_to_miles
 from service.web.i18n import Lang, text
 from service.web.page_query import FILTER_PARAMS, PageQuery

@@ -1,6 +1,6 @@
 """Interface strings in English and Spanish (strings/*.json), and choosing between them.
 
-Vocabulary labels (kinds, languages, needs...) come from service/vocabulary.py; these files
+Vocabulary labels (kinds, languages, needs...) come from service/contract/vocabulary.py; these files
 hold only the words of the interface itself.
 """
 

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 import msgspec
 
-from service.documents import FILTER_FIELDS
+from service.contract.documents import FILTER_FIELDS
 
 FILTER_PARAMS: Final[tuple[str, ...]] = tuple(f.param for f in FILTER_FIELDS)
 BASE_PARAMS: Final[tuple[str, ...]] = ("q", "near", "radius_km", "sort")

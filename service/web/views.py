@@ -7,7 +7,7 @@ from typing import Any, Final
 
 import msgspec
 
-from service.documents import FILTER_FIELDS, WEEKDAYS
+from service.contract.documents import FILTER_FIELDS, WEEKDAYS
 from service.errors import BadParameterError, PathwaysError, SearchUnavailableError
 from service.web.cards import Card, build_card, label
 from service.web.formatting import format_radius

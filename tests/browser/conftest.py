@@ -23,7 +23,7 @@ from playwright.async_api import Browser, BrowserContext, Page, Request, async_p
 
 from meili_local.server import ManagedMeilisearch
 from service.app import create_app
-from service.geo import Gazetteer
+from service.places.geocoder import Gazetteer
 from service.settings import PROJECT_ROOT, Settings
 from tests.integration.conftest import run_indexer
 

@@ -13,7 +13,7 @@ from litestar.testing import TestClient
 from indexer.__main__ import main as indexer_main
 from meili_local.server import ManagedMeilisearch, free_port
 from service.app import create_app
-from service.geo import Gazetteer
+from service.places.geocoder import Gazetteer
 from service.settings import PROJECT_ROOT, Settings
 
 SEED_SOURCES = PROJECT_ROOT / "seed_data" / "sources.toml"

@@ -2,7 +2,7 @@
 
 Tests that need a real server (its own limits, its log output, a client that is not the
 test process's ASGI client) start one here, with the server options the launcher and
-docker-compose.yml use (service/limits.py), and stop it by the PID they started.
+docker-compose.yml use (service/http/limits.py), and stop it by the PID they started.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from pathlib import Path
 import httpx
 
 from meili_local.server import ManagedMeilisearch, free_port
-from service.limits import server_cli_flags
-from service.meili_keys import ensure_search_key
+from service.http.limits import server_cli_flags
+from service.search.keys import ensure_search_key
 from service.settings import PROJECT_ROOT
 
 STARTUP_TIMEOUT_S = 60.0

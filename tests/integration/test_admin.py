@@ -12,7 +12,7 @@ from litestar.testing import TestClient
 from meili_local.server import ManagedMeilisearch
 from service.api import admin
 from service.app import create_app
-from service.geo import Gazetteer
+from service.places.geocoder import Gazetteer
 from service.settings import SettingsError, from_env
 from tests.integration.conftest import IndexedSeed, settings_for
 from tests.problem import assert_problem

@@ -1,7 +1,7 @@
 """The staged place search gives exactly what Meilisearch's `_geoRadius` + `_geoPoint` give.
 
 Every case is run twice on the real seed index: through the API (cells, facet probes and
-staged discs, service/place_search.py) and straight to Meilisearch in the straightforward
+staged discs, service/search/nearby.py) and straight to Meilisearch in the straightforward
 form. Totals, facets, and the distances and documents of the page must agree.
 """
 
@@ -15,8 +15,8 @@ import pytest
 from litestar.testing import TestClient
 
 from meili_local.server import ManagedMeilisearch
-from service.geo import Gazetteer
-from service.query import Limits, build_search_body, facets_by_param, validate_params
+from service.places.geocoder import Gazetteer
+from service.search.query import Limits, build_search_body, facets_by_param, validate_params
 from tests.integration.conftest import IndexedSeed
 
 LIMITS = Limits(default_radius_km=25.0, max_radius_km=250.0, max_per_page=50)

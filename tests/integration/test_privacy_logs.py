@@ -23,7 +23,7 @@ from litestar.testing import TestClient
 
 from meili_local.server import ManagedMeilisearch, free_port
 from service.app import create_app
-from service.geo import Gazetteer
+from service.places.geocoder import Gazetteer
 from service.settings import Settings
 from tests.integration.conftest import IndexedSeed, run_indexer, settings_for
 from tests.integration.served import api_env, served_api

@@ -15,7 +15,7 @@ from litestar.testing import TestClient
 
 from meili_local.server import ManagedMeilisearch
 from service.app import create_app
-from service.geo import Gazetteer
+from service.places.geocoder import Gazetteer
 from tests.integration.conftest import settings_for
 from tests.integration.schedules_edge_index import build_edge_index
 

@@ -1,6 +1,6 @@
 """Request limits on a real server: the app's problem answers, and the server's own limits.
 
-The app (service/limits.py) answers oversized URLs, headers, bodies and query strings with
+The app (service/http/limits.py) answers oversized URLs, headers, bodies and query strings with
 problem+json; uvicorn, started with the options the launcher and docker-compose.yml use,
 refuses a request head that grows past 16 KiB before it is complete, and more connections
 than its concurrency limit, with its own plain-text answers (docs/security.md).
@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from meili_local.server import ManagedMeilisearch, free_port
-from service.limits import MAX_HEAD_BYTES
+from service.http.limits import MAX_HEAD_BYTES
 from service.settings import PROJECT_ROOT
 from tests.integration.conftest import IndexedSeed
 from tests.integration.served import ServedApi, api_env, served_api

@@ -18,7 +18,7 @@ from litestar.testing import TestClient
 
 from meili_local.server import ManagedMeilisearch
 from service.app import create_app
-from service.geo import Gazetteer
+from service.places.geocoder import Gazetteer
 from service.settings import PROJECT_ROOT
 from tests.integration.conftest import run_indexer, settings_for
 

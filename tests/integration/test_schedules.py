@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from litestar.testing import TestClient
 
-from service.documents import Schedule, TimeSlot
-from service.schedule import in_progress
+from service.contract.documents import Schedule, TimeSlot
+from service.schedules.weekly import in_progress
 from tests.problem import assert_problem
 
 Client = TestClient  # type: ignore[type-arg]

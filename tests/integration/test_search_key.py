@@ -1,6 +1,6 @@
 """The API searches with a search-only key; the master key never reaches it, a client or a log.
 
-The key is made by service/meili_keys.py on the real Meilisearch: it can search, read
+The key is made by service/search/keys.py on the real Meilisearch: it can search, read
 documents and read the index, on its own index only, and Meilisearch refuses anything else
 it asks for (adding a document, changing settings, deleting the index, reading keys).
 """
@@ -19,9 +19,9 @@ from litestar.testing import TestClient
 
 from meili_local.server import ManagedMeilisearch
 from service.app import create_app, create_app_from_env
-from service.geo import Gazetteer
-from service.limits import server_cli_flags
-from service.meili_keys import (
+from service.http.limits import server_cli_flags
+from service.places.geocoder import Gazetteer
+from service.search.keys import (
     SEARCH_ACTIONS,
     MeiliKeyError,
     ensure_search_key,
@@ -206,7 +206,7 @@ def test_docker_compose_keeps_the_master_key_from_the_api() -> None:
     assert api["environment"]["PATHWAYS_MEILI_SEARCH_KEY_FILE"].startswith("/app/.state/keys/")
     assert "api_keys:/app/.state/keys:ro" in api["volumes"]
     # The one-shot indexer writes the search key with the master key it already has.
-    assert "service.meili_keys --out" in " ".join(services["indexer"]["command"])
+    assert "service.search.keys --out" in " ".join(services["indexer"]["command"])
     # The API runs with the server limits the launcher uses.
     flags = [f for f in api["command"] if "=" in f or f == "--no-access-log"]
     assert flags == server_cli_flags()

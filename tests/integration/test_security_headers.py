@@ -20,7 +20,7 @@ from litestar.testing import TestClient
 
 from meili_local.server import ManagedMeilisearch
 from service.app import create_app
-from service.geo import Gazetteer
+from service.places.geocoder import Gazetteer
 from tests.integration.conftest import IndexedSeed, settings_for
 
 PARTNERS: Final = {

@@ -12,7 +12,7 @@ from litestar.testing import TestClient
 
 from meili_local.server import ManagedMeilisearch
 from service.app import create_app
-from service.geo import Gazetteer
+from service.places.geocoder import Gazetteer
 from tests.integration.conftest import private_server, run_indexer, settings_for
 from tests.integration.test_indexer import HELPLINES, SEED, make_sources
 from tests.problem import assert_problem

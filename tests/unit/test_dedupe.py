@@ -22,8 +22,8 @@ from indexer.dedupe import (
 from indexer.records import SourceConfig, SourcesFile
 from indexer.sources import findtreatment, meeting_guide, samhsa
 from indexer.sources.csv_rows import read_rows
-from service.documents import GeoPoint, IndexDocument, IndexedDocument
-from service.indexed import to_indexed
+from service.contract.documents import GeoPoint, IndexDocument, IndexedDocument
+from service.search.indexed import to_indexed
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seed_data"

@@ -18,9 +18,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from service.documents import FILTER_FIELDS, INDEX_SETTINGS, WEEKDAYS
+from service.contract.documents import FILTER_FIELDS, INDEX_SETTINGS, WEEKDAYS
 from service.errors import BadParameterError
-from service.query import (
+from service.schedules.filters import time_filter_clauses
+from service.schedules.params import TimeFilter, validate_time_params
+from service.schedules.weekly import MINUTES_PER_WEEK
+from service.search.query import (
     Limits,
     SearchParams,
     build_search_body,
@@ -28,9 +31,6 @@ from service.query import (
     quote_value,
     validate_params,
 )
-from service.schedule import MINUTES_PER_WEEK
-from service.schedule_params import TimeFilter, validate_time_params
-from service.schedule_query import time_filter_clauses
 from tests.filter_grammar import Condition, GeoCall, parse, parse_array, tokenize
 
 PROPERTY: Final = settings(

@@ -13,7 +13,14 @@ from indexer.records import SourcesFile
 from indexer.sources import findtreatment, findtreatment_json
 from indexer.sources.csv_rows import collect_csv
 from indexer.sources.findtreatment_codes import LOCATOR_CODES, lookup
-from service.vocabulary import ACCESSIBILITY, ATTENDANCE, COMMUNITIES, COSTS, LANGUAGES, NEEDS
+from service.contract.vocabulary import (
+    ACCESSIBILITY,
+    ATTENDANCE,
+    COMMUNITIES,
+    COSTS,
+    LANGUAGES,
+    NEEDS,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seed_data"

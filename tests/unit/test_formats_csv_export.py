@@ -8,7 +8,7 @@ import io
 import msgspec
 import pytest
 
-from service.documents import Schedule, SearchHit, TimeSlot
+from service.contract.documents import Schedule, SearchHit, TimeSlot
 from service.formats.csv_export import COLUMNS, encode_csv, row, safe_cell, schedule_text
 
 # A real record of the seed index (aasepia feed), as /v1/search returns it.

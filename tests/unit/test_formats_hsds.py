@@ -14,7 +14,7 @@ import pytest
 
 from indexer.records import SourcesFile
 from indexer.sources.meeting_guide import to_document
-from service.documents import IndexDocument, Schedule, TimeSlot
+from service.contract.documents import IndexDocument, Schedule, TimeSlot
 from service.formats import hsds
 from service.formats.hsds_taxonomy import HSDS_NAMESPACE, TERMS_BY_ID
 from tests.output_schemas import errors, hsds_page_validator, hsds_service_validator

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from service.documents import Provenance, SearchHit
-from service.freshness import Freshness, is_stale, last_verified, parse_date, with_stale
+from service.contract.documents import Provenance, SearchHit
+from service.search.freshness import Freshness, is_stale, last_verified, parse_date, with_stale
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 

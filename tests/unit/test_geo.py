@@ -10,8 +10,8 @@ from geopy.extra.rate_limiter import RateLimiter  # type: ignore[import-untyped,
 from geopy.geocoders.base import Geocoder  # type: ignore[import-untyped, unused-ignore]
 from geopy.location import Location  # type: ignore[import-untyped, unused-ignore]
 
-from service.gazetteer import DATA_DIR
-from service.geo import (
+from service.places.gazetteer import DATA_DIR
+from service.places.geocoder import (
     CityQuery,
     Gazetteer,
     GazetteerGeocoder,

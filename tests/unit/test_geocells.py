@@ -1,4 +1,4 @@
-"""Grid cells and circle covers (service/geocells.py), and page selection by point."""
+"""Grid cells and circle covers (service/places/cells.py), and page selection by point."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from service.geocells import (
+from service.places.cells import (
     FACTOR,
     LEVELS,
     cells_of,
@@ -16,7 +16,7 @@ from service.geocells import (
     parse_geo_key,
     within,
 )
-from service.place_search import Point, by_rank, local_clause, page_points
+from service.search.nearby import Point, by_rank, local_clause, page_points
 
 
 def test_haversine_is_meilisearchs() -> None:

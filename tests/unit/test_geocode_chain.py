@@ -18,8 +18,8 @@ from indexer.geocode import GeocoderChain, GeocodeReport, OfflineGeocoder, geoco
 from indexer.geocode_web import CachedWebGeocoder, GeocodeCache, web_geocoder
 from indexer.records import SourcesFile
 from indexer.sources import meeting_guide
-from service.documents import Address, IndexDocument
-from service.geo import Gazetteer
+from service.contract.documents import Address, IndexDocument
+from service.places.geocoder import Gazetteer
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seed_data"

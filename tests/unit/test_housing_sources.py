@@ -15,7 +15,7 @@ import pytest
 from indexer.records import RecordError, SourceConfig, SourcesFile
 from indexer.sources import housing
 from indexer.sources.csv_rows import read_rows
-from service.documents import Address, Contact, GeoPoint
+from service.contract.documents import Address, Contact, GeoPoint
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seed_data"

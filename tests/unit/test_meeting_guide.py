@@ -16,8 +16,8 @@ from indexer.records import RecordError, SourceConfig, SourceLoadError, SourcesF
 from indexer.sources import meeting_guide
 from indexer.sources.meeting_guide_schedule import parse_time
 from indexer.sources.meeting_guide_types import CROSSWALK, lookup
-from service.documents import GeoPoint
-from service.vocabulary import ACCESSIBILITY, COMMUNITIES, LANGUAGES, NEEDS
+from service.contract.documents import GeoPoint
+from service.contract.vocabulary import ACCESSIBILITY, COMMUNITIES, LANGUAGES, NEEDS
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seed_data"

@@ -14,7 +14,7 @@ from indexer.normalize import (
     scrub_personal,
     with_keywords,
 )
-from service.documents import DOCUMENT_ID_RE, IndexDocument, Provenance
+from service.contract.documents import DOCUMENT_ID_RE, IndexDocument, Provenance
 
 
 @pytest.mark.parametrize(

@@ -6,15 +6,15 @@ from typing import Any
 
 import pytest
 
-from service.api.pages import shortlist_ids
 from service.errors import BadParameterError, SearchUnavailableError, UnknownPlaceError
-from service.partners import parse_partners
-from service.query import Limits
-from service.security_headers import page_policy
+from service.http.partners import parse_partners
+from service.http.security_headers import page_policy
+from service.search.query import Limits
 from service.web.cards import build_card, card_as_text, shortlist_text
 from service.web.embedding import embed_args
 from service.web.forms import form_view
 from service.web.page_query import build_url, page_query
+from service.web.pages import shortlist_ids
 from service.web.render import render
 from service.web.searching import handler_args
 from service.web.views import error_view, results_view

@@ -13,16 +13,16 @@ from typing import Any, Final
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from service.documents import FILTER_FIELDS
+from service.contract.documents import FILTER_FIELDS
 from service.errors import BadParameterError
-from service.partners import (
+from service.http.partners import (
     FILTER_PARAMS,
     Partner,
     PartnerPresets,
     narrow_filters,
     narrow_radius_km,
 )
-from service.query import Limits, filter_expression, validate_params
+from service.search.query import Limits, filter_expression, validate_params
 from service.web.embedding import embed_args
 from tests.filter_grammar import parse_array
 

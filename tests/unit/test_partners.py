@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.partners import (
+from service.http.partners import (
     PartnerConfigError,
     PartnerPresets,
     RateLimiter,

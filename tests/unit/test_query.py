@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from service.errors import BadParameterError
-from service.query import (
+from service.search.query import (
     Limits,
     SearchParams,
     build_search_body,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.rate_limit import ClientKeys, RateLimitedError, RateLimiter, client_address
+from service.http.rate_limit import ClientKeys, RateLimitedError, RateLimiter, client_address
 
 
 class FakeClock:

@@ -9,7 +9,7 @@ from collections.abc import Awaitable, Callable, Hashable
 import pytest
 
 from service.errors import SearchUnavailableError
-from service.result_cache import FreshVersion, ResultCache
+from service.search.result_cache import FreshVersion, ResultCache
 from service.settings import SettingsError, from_env
 
 

@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from service.documents import Schedule, TimeSlot
-from service.schedule import (
+from service.contract.documents import Schedule, TimeSlot
+from service.schedules.weekly import (
     BUCKETS_PER_WEEK,
     ScheduleFields,
     in_progress,

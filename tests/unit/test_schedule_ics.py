@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from service.documents import (
+from service.contract.documents import (
     Address,
     Contact,
     GeoPoint,
@@ -19,7 +19,7 @@ from service.documents import (
     Schedule,
     TimeSlot,
 )
-from service.schedule_ics import calendar_text, escape_text, fold_line, vtimezone_lines
+from service.schedules.ics import calendar_text, escape_text, fold_line, vtimezone_lines
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)  # a Monday
 

@@ -8,12 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from service.documents import WEEKDAYS, TimeSlot
+from service.contract.documents import WEEKDAYS, TimeSlot
 from service.errors import BadParameterError
-from service.query import Limits, place_clause, validate_params
-from service.schedule import MINUTES_PER_WEEK, slot_occurrence_after
-from service.schedule_params import TimeFilter, validate_time_params
-from service.schedule_query import (
+from service.schedules.filters import (
     NEVER,
     day_time_clause,
     day_time_ranges,
@@ -22,6 +19,9 @@ from service.schedule_query import (
     starts_within_clause,
     time_filter_clauses,
 )
+from service.schedules.params import TimeFilter, validate_time_params
+from service.schedules.weekly import MINUTES_PER_WEEK, slot_occurrence_after
+from service.search.query import Limits, place_clause, validate_params
 
 NY, CHICAGO, DETROIT, LONDON, SYDNEY = (
     "America/New_York",

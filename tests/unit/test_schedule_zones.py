@@ -9,8 +9,8 @@ import pytest
 from indexer.load import read_sources_file
 from indexer.sources.meeting_guide import load
 from indexer.timezones import TimezoneReport, finish_schedule
-from service.documents import IndexedDocument
-from service.geo import Gazetteer
+from service.contract.documents import IndexedDocument
+from service.places.geocoder import Gazetteer
 from service.settings import PROJECT_ROOT
 
 SOURCES = PROJECT_ROOT / "seed_data" / "sources.toml"

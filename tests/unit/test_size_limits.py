@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from service.errors import BadParameterError
-from service.limits import (
+from service.http.limits import (
     MAX_BODY_BYTES,
     MAX_HEADER_BYTES,
     MAX_QUERY_PARAMS,

@@ -10,8 +10,8 @@ from indexer.dedupe import StoredDocument, finalize
 from indexer.records import SourceConfig
 from indexer.sources import bmlt
 from indexer.sync import member_records, plan_sync, records_by_source
-from service.documents import IndexedDocument, document_decoder, document_encoder
-from service.indexed import to_indexed
+from service.contract.documents import IndexedDocument, document_decoder, document_encoder
+from service.search.indexed import to_indexed
 from tests.unit.test_dedupe import MAYHILL_MH, MAYHILL_SU
 
 ROOT = Path(__file__).resolve().parents[2]

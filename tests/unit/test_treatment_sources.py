@@ -16,8 +16,8 @@ import pytest
 from indexer.records import RecordError, SourceConfig, SourceLoad, SourceLoadError, SourcesFile
 from indexer.sources import csv_rows, findtreatment, hrsa, samhsa
 from indexer.sources.csv_rows import read_rows
-from service.documents import Address, Contact, GeoPoint, IndexDocument, ServiceArea
-from service.vocabulary import (
+from service.contract.documents import Address, Contact, GeoPoint, IndexDocument, ServiceArea
+from service.contract.vocabulary import (
     ACCESSIBILITY,
     ATTENDANCE,
     COMMUNITIES,

@@ -18,9 +18,9 @@ from litestar.enums import MediaType
 from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 
-from service.documents import DOCUMENT_ID_RE
+from service.contract.documents import DOCUMENT_ID_RE
 from service.errors import PathwaysError
-from service.search_client import SearchIndex
+from service.search.client import SearchIndex
 from service.web.cards import Card, build_card, shortlist_text
 from service.web.forms import form_view
 from service.web.i18n import LANGS, Lang, choose_lang, text

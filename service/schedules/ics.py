@@ -14,8 +14,8 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Final
 
-from service.documents import WEEKDAYS, IndexDocument, Schedule, TimeSlot
-from service.schedule import (
+from service.contract.documents import WEEKDAYS, IndexDocument, Schedule, TimeSlot
+from service.schedules.weekly import (
     parse_hhmm,
     slot_duration_min,
     slot_occurrence_after,

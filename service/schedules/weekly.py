@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import msgspec
 
-from service.documents import WEEKDAYS, Schedule, TimeSlot
+from service.contract.documents import WEEKDAYS, Schedule, TimeSlot
 
 MINUTES_PER_DAY: Final = 1440
 MINUTES_PER_WEEK: Final = 7 * MINUTES_PER_DAY

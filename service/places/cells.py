@@ -36,7 +36,7 @@ EARTH_RADIUS_M: Final = 6371e3
 MARGIN_M: Final = 2.0
 MAX_BOUNDARY_CELLS: Final = 400
 # Near the poles a circle spans many degrees of longitude and the cover explodes; past this
-# many cells the search leaves the circle to `_geoRadius` (service/place_search.py).
+# many cells the search leaves the circle to `_geoRadius` (service/search/nearby.py).
 MAX_COVER_CELLS: Final = 4000
 
 Array = npt.NDArray[Any]
@@ -162,7 +162,7 @@ def cover(center: tuple[float, float], radius_m: float) -> Cover | None:
     takes more than MAX_COVER_CELLS cells.
 
     Cells are classified a level at a time with numpy: about 0.6 ms for 25 km, against
-    2.2 ms one cell at a time in Python (service/place_search.py keeps the clauses made
+    2.2 ms one cell at a time in Python (service/search/nearby.py keeps the clauses made
     from covers, since searches near the same ZIP or city ask for the same circle again).
     """
     lat, lng = center

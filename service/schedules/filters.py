@@ -16,9 +16,10 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Final
 
-from service.documents import WEEKDAYS, Weekday
-from service.query import quote_value
-from service.schedule import (
+from service.contract.documents import WEEKDAYS, Weekday
+from service.contract.filters import quote_value
+from service.schedules.params import TimeFilter
+from service.schedules.weekly import (
     BUCKET_MIN,
     MINUTES_PER_DAY,
     MINUTES_PER_WEEK,
@@ -27,7 +28,6 @@ from service.schedule import (
     wall_clock_instant,
     zone_info,
 )
-from service.schedule_params import TimeFilter
 
 ZONE_ATTRIBUTE: Final = "schedule.timezone"
 # Matches nothing: no document has a negative bucket. Used when no zone is indexed.
@@ -73,7 +73,7 @@ def start_windows(at: datetime, within_min: int, zone: str) -> tuple[MinuteRange
     """Local minutes of the week whose weekly start falls within [at, at + within_min].
 
     Exact across daylight-saving changes: a start counts when its real occurrence (see
-    service/schedule.py for skipped and repeated times) lies in the window.
+    service/schedules/weekly.py for skipped and repeated times) lies in the window.
     """
     end = at + timedelta(minutes=within_min)
     tz = zone_info(zone)

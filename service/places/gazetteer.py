@@ -1,7 +1,7 @@
 """Offline US gazetteer data: ZIP centroids, GeoNames places and states, looked up in memory.
 
 Data: service/data/gazetteer/ (see SOURCES.md there). Parsing and resolving place text, and the
-geopy Geocoder, live in service/geo.py, which re-exports what callers need.
+geopy Geocoder, live in service/places/geocoder.py, which re-exports what callers need.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any, Final, Literal, Self
 
 import msgspec
 
-DATA_DIR: Final = Path(__file__).resolve().parent / "data" / "gazetteer"
+DATA_DIR: Final = Path(__file__).resolve().parent.parent / "data" / "gazetteer"
 NEAREST_MAX_KM: Final = 250.0
 _KM_PER_DEG_LAT: Final = 111.2
 _CELL_DEG: Final = 0.25

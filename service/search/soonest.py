@@ -2,7 +2,7 @@
 
 Meilisearch sorts by stored values, and "minutes from now" changes every minute and with
 each venue's zone, so it cannot be stored. Instead the results are cut into tiers by time
-ahead, each a filter on the derived schedule fields (service/schedule_query.py): open now;
+ahead, each a filter on the derived schedule fields (service/schedules/filters.py): open now;
 starting within 15, 30 and 60 minutes, 2, 4, 8 and 24 hours; later, or with no times.
 The tiers' counts (and the facets) come from parallel requests, the page is cut from the
 tiers in order, and the page's hits are ordered by their exact next start. So the order is
@@ -18,10 +18,10 @@ from datetime import datetime
 from itertools import pairwise
 from typing import Any, Final
 
-from service.documents import SearchHit
-from service.schedule import in_progress, next_occurrence
-from service.schedule_query import open_now_clause, starts_within_clause
-from service.search_client import MeiliSearchResult, SearchIndex
+from service.contract.documents import SearchHit
+from service.schedules.filters import open_now_clause, starts_within_clause
+from service.schedules.weekly import in_progress, next_occurrence
+from service.search.client import MeiliSearchResult, SearchIndex
 
 TIER_EDGES_MIN: Final = (15, 30, 60, 120, 240, 480, 1440)
 _LAST: Final = float("inf")

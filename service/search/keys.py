@@ -7,7 +7,7 @@ the feed's ETag and the HSDS id map use). It cannot add, change or delete docume
 settings, indexes, keys or tasks. The key has a fixed uid per index, so making it again
 gives the same key (Meilisearch derives a key's value from its uid and the master key).
 
-`python -m service.meili_keys --out FILE` writes the key to a file (mode 0600) for a
+`python -m service.search.keys --out FILE` writes the key to a file (mode 0600) for a
 deployment where the API must never see the master key (docker-compose.yml).
 """
 
@@ -83,7 +83,7 @@ def _key_body(uid: str, index: str) -> dict[str, object]:
     return {
         "uid": uid,
         "name": f"pathways-search-{index}",
-        "description": "Pathways API: read-only search of one index (service/meili_keys.py)",
+        "description": "Pathways API: read-only search of one index (service/search/keys.py)",
         "actions": list(SEARCH_ACTIONS),
         "indexes": [index],
         "expiresAt": None,
@@ -117,8 +117,8 @@ def write_key_file(path: Path, key: str) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """`python -m service.meili_keys --out FILE`: write the search key made from the master key."""
-    parser = argparse.ArgumentParser(prog="python -m service.meili_keys", description=__doc__)
+    """`python -m service.search.keys --out FILE`: write the search key made from the master key."""
+    parser = argparse.ArgumentParser(prog="python -m service.search.keys", description=__doc__)
     parser.add_argument("--out", type=Path, required=True, help="file to write the key to")
     parser.add_argument("--index", default=os.environ.get("PATHWAYS_INDEX", DEFAULT_INDEX))
     args = parser.parse_args(argv)

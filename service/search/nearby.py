@@ -3,7 +3,7 @@
 Meilisearch answers `_geoRadius` and `_geoPoint` sorting by loading its R-tree and walking
 it outwards through every point, whatever the other filters; at 200,000 documents that is
 most of a place search's cost (bench/RESULTS.md). Here, in two round trips of cheap
-equality filters (service/geocells.py):
+equality filters (service/places/cells.py):
 
 1. one multi-search asks for the `geo_key` facet (each point, with how many matching
    documents sit there) over the cells straddling the circle's edge, and over a small disc
@@ -28,9 +28,11 @@ from typing import Any, Final
 
 import msgspec
 
-from service.documents import SearchHit
-from service.geocells import cover, haversine_m, parse_geo_key, within
-from service.query import (
+from service.contract.documents import SearchHit
+from service.contract.filters import quote_value
+from service.places.cells import cover, haversine_m, parse_geo_key, within
+from service.search.client import MeiliSearchResult, SearchIndex
+from service.search.query import (
     RETRIEVED_ATTRIBUTES,
     SearchParams,
     base_filters,
@@ -38,9 +40,7 @@ from service.query import (
     km_to_m,
     online_asked,
     place_clause,
-    quote_value,
 )
-from service.search_client import MeiliSearchResult, SearchIndex
 
 FIRST_STAGE_M: Final = 5000.0
 # The disc that held the page last time, per place and filters: a hint for where to start,
@@ -94,7 +94,7 @@ class CircleCells(msgspec.Struct, frozen=True, kw_only=True):
 # Python strings about twice that), so 1024 circles stay near 15 MB; one costs about 0.6 ms.
 @functools.lru_cache(maxsize=1024)
 def circle_cells(center: tuple[float, float], radius_m: float) -> CircleCells | None:
-    """The cover of the circle as clauses; None where no cover is built (service/geocells.py)."""
+    """The cover of the circle as clauses; None where no cover is built (places/cells.py)."""
     found = cover(center, radius_m)
     if found is None:
         return None

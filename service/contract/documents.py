@@ -12,7 +12,7 @@ from typing import Annotated, Any, Final, Literal
 import msgspec
 from msgspec import Meta
 
-from service.vocabulary import (
+from service.contract.vocabulary import (
     ACCESSIBILITY,
     ATTENDANCE,
     COMMUNITIES,
@@ -161,7 +161,7 @@ class IndexDocument(Base, frozen=True, kw_only=True):
 
 class IndexedDocument(IndexDocument, frozen=True, kw_only=True):
     """What is written to the index: a document plus the filterable fields derived from its
-    schedule by service/schedule.py. They are internal, so the API never returns them
+    schedule by service/schedules/weekly.py. They are internal, so the API never returns them
     (SearchHit does not declare them, and msgspec drops undeclared fields when decoding).
     """
 
@@ -170,7 +170,7 @@ class IndexedDocument(IndexDocument, frozen=True, kw_only=True):
     # Venue-local quarter hours of the week (0-671) during which a slot is open.
     open_buckets: tuple[int, ...] = ()
     # The grid cells holding `_geo`, one per level, and `_geo` itself as one facet value:
-    # place searches select circles with them instead of `_geoRadius` (service/geocells.py).
+    # place searches select circles with them instead of `_geoRadius` (service/places/cells.py).
     geo_cells: tuple[str, ...] = ()
     geo_key: str | None = None
 
@@ -180,7 +180,7 @@ class SearchHit(IndexDocument, frozen=True, kw_only=True):
 
     distance_km: float | None = None
     # True when the record was last updated or verified at its source longer ago than the
-    # service's PATHWAYS_STALE_AFTER_DAYS (service/freshness.py); set at query time.
+    # service's PATHWAYS_STALE_AFTER_DAYS (service/search/freshness.py); set at query time.
     stale: bool | None = None
     # The next start at or after the search's instant, ISO 8601 with the venue's offset,
     # and the same instant in the viewer's zone (`tz`); `open_now` at that instant.
@@ -275,11 +275,11 @@ INDEX_SETTINGS: Final[dict[str, Any]] = {
         "service_area.states",
         "provenance.source",
         "_geo",
-        # Schedules (service/schedule_query.py): zone, venue-local starts and open hours.
+        # Schedules (service/schedules/filters.py): zone, venue-local starts and open hours.
         "schedule.timezone",
         "start_minutes",
         "open_buckets",
-        # Place searches (service/geocells.py, service/place_search.py).
+        # Place searches (service/places/cells.py, service/search/nearby.py).
         "geo_cells",
         "geo_key",
     ],
@@ -294,7 +294,7 @@ INDEX_SETTINGS: Final[dict[str, Any]] = {
     },
     # Vocabulary facets are far smaller; the zone facet (one value per IANA zone indexed,
     # read to build time filters) and the geo_key facet (the points near a searched place,
-    # service/place_search.py) must not be cut short: a search that would be falls back.
+    # service/search/nearby.py) must not be cut short: a search that would be falls back.
     "faceting": {"maxValuesPerFacet": 10000},
     "pagination": {"maxTotalHits": 10000},
 }

@@ -16,7 +16,7 @@ from typing import Final
 
 import msgspec
 
-from service.documents import WEEKDAYS, Weekday
+from service.contract.documents import WEEKDAYS, Weekday
 from service.errors import BadParameterError
 
 MAX_STARTS_WITHIN_MIN: Final = 1440

@@ -17,10 +17,10 @@ from urllib.parse import urlsplit
 import msgspec
 from msgspec import Meta
 
-from service.documents import FILTER_FIELDS
-from service.geo import PlaceSyntaxError, parse_place
-from service.query import validate_codes
-from service.rate_limit import RateLimiter as RateLimiter  # moved there; re-exported
+from service.contract.documents import FILTER_FIELDS
+from service.http.rate_limit import RateLimiter as RateLimiter  # moved there; re-exported
+from service.places.geocoder import PlaceSyntaxError, parse_place
+from service.search.query import validate_codes
 
 logger = logging.getLogger("pathways.partners")
 

@@ -25,13 +25,13 @@ from litestar.openapi.spec import (
     Schema,
 )
 
-from service.api.hsds import HSDS_MAX_PAGE, HSDS_MAX_PER_PAGE
-from service.documents import FILTER_FIELDS, WEEKDAYS
-from service.errors import PROBLEM_JSON
+from service.contract.documents import FILTER_FIELDS, WEEKDAYS
+from service.formats.hsds import HSDS_MAX_PAGE, HSDS_MAX_PER_PAGE
 from service.formats.hsds_taxonomy import TERMS_BY_ID
-from service.partners import PARTNER_KEY_PATTERN
-from service.query import MAX_QUERY_CHARS, MAX_VALUES_PER_PARAM, SORT_ORDERS, Limits
-from service.schedule_params import MAX_STARTS_WITHIN_MIN
+from service.http.partners import PARTNER_KEY_PATTERN
+from service.http.problems import PROBLEM_JSON
+from service.schedules.params import MAX_STARTS_WITHIN_MIN
+from service.search.query import MAX_QUERY_CHARS, MAX_VALUES_PER_PARAM, SORT_ORDERS, Limits
 
 PROBLEM_REF: Final = Reference(ref="#/components/schemas/Problem")
 # Operations that answer without asking Meilisearch, so never 503.
@@ -40,7 +40,7 @@ SEARCH_PATH: Final = "/v1/search"
 # Operations that read /v1/search's parameters from the query string themselves.
 SEARCH_ALIKE: Final = ("/v1/search.csv", "/embed/v1/search")
 HSDS_SERVICES: Final = "/hsds/services"
-# Answers any request can get from service/limits.py and service/rate_limit.py.
+# Answers any request can get from service/http/limits.py and service/http/rate_limit.py.
 COMMON_STATUSES: Final = {
     400: "A parameter is not valid, or too many were given; `parameter` names it",
     413: "The request body is too large",

@@ -1,7 +1,7 @@
 """Places for `near=` and the indexer: parsing, the offline Gazetteer, a geopy Geocoder, units.
 
 Parse "19103", "Philadelphia, PA" or "39.95,-75.17" with `parse_place`; resolve it with
-`Gazetteer.resolve`. The data and its lookups live in service/gazetteer.py.
+`Gazetteer.resolve`. The data and its lookups live in service/places/gazetteer.py.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from geopy.geocoders.base import (  # type: ignore[import-untyped, unused-ignore
 )
 from geopy.location import Location  # type: ignore[import-untyped, unused-ignore]
 
-from service.gazetteer import Place, PlaceIndex, Precision, normalize_name
+from service.places.gazetteer import Place, PlaceIndex, Precision, normalize_name
 
 __all__ = [
     "CityQuery",

@@ -17,7 +17,7 @@ from urllib.parse import quote
 import aiohttp
 import msgspec
 
-from service.documents import DOCUMENT_ID_RE, SearchHit
+from service.contract.documents import DOCUMENT_ID_RE, SearchHit
 from service.errors import SearchQueryError, SearchUnavailableError
 
 

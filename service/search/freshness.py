@@ -15,7 +15,7 @@ from typing import Final
 
 import msgspec
 
-from service.documents import Provenance, SearchHit
+from service.contract.documents import Provenance, SearchHit
 
 DEFAULT_STALE_AFTER_DAYS: Final = 365.0
 

@@ -11,9 +11,9 @@ from typing import Final
 
 import msgspec
 
-from service.documents import IndexDocument, IndexedDocument
-from service.geocells import cells_of, geo_key
-from service.schedule import schedule_fields
+from service.contract.documents import IndexDocument, IndexedDocument
+from service.places.cells import cells_of, geo_key
+from service.schedules.weekly import schedule_fields
 
 # Computed once: msgspec.structs.fields re-reads the annotations on every call.
 _CONTRACT_FIELDS: Final = tuple(f.name for f in msgspec.structs.fields(IndexDocument))

@@ -16,11 +16,10 @@ from litestar import Request, Response, get
 from litestar.enums import MediaType
 from litestar.types import ControllerRouterHandler
 
-from service.api.pages import html_response, search_results, switch_url, visitor
-from service.documents import FILTER_FIELDS
+from service.contract.documents import FILTER_FIELDS
 from service.errors import PathwaysError
-from service.partners import FILTER_PARAMS, Partner, PartnerRegistry
-from service.security_headers import CSP, page_policy
+from service.http.partners import FILTER_PARAMS, Partner, PartnerRegistry
+from service.http.security_headers import CSP, page_policy
 from service.web.cards import labels
 from service.web.embedding import (
     admit,
@@ -32,6 +31,7 @@ from service.web.embedding import (
 from service.web.forms import form_view
 from service.web.i18n import STRINGS, Lang, text
 from service.web.page_query import build_url, page_query
+from service.web.pages import html_response, search_results, switch_url, visitor
 from service.web.render import STATIC_DIR, render
 from service.web.searching import app_dependencies, empty_result, schedule_params_available
 from service.web.views import error_view, failed_view, results_view

@@ -7,12 +7,12 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 
-from service.documents import SearchHit
-from service.schedule import in_progress, is_known_zone, next_occurrence
-from service.schedule_params import TimeFilter
-from service.schedule_query import ZONE_ATTRIBUTE, needs_zones, time_filter_clauses
-from service.schedule_soonest import soonest_search
-from service.search_client import MeiliSearchResult, SearchIndex
+from service.contract.documents import SearchHit
+from service.schedules.filters import ZONE_ATTRIBUTE, needs_zones, time_filter_clauses
+from service.schedules.params import TimeFilter
+from service.schedules.weekly import in_progress, is_known_zone, next_occurrence
+from service.search.client import MeiliSearchResult, SearchIndex
+from service.search.soonest import soonest_search
 
 
 async def indexed_zones(search_index: SearchIndex) -> tuple[str, ...]:

@@ -11,7 +11,8 @@ from typing import Any, Final, Literal
 
 import msgspec
 
-from service.documents import FILTER_FIELDS, FilterField, IndexDocument
+from service.contract.documents import FILTER_FIELDS, FilterField, IndexDocument
+from service.contract.filters import quote_value
 from service.errors import BadParameterError
 
 SortOrder = Literal["relevance", "distance", "soonest"]
@@ -134,7 +135,7 @@ def validate_params(
         for param in _FIELDS_BY_PARAM
         if (codes := validate_codes(param, filters.get(param)))
     )
-    # Browsing online meetings (no place, no text) is by time (service/schedule_soonest.py).
+    # Browsing online meetings (no place, no text) is by time (service/search/soonest.py).
     online = any(m in ("online", "phone") for m in dict(checked).get("attendance", ()))
     order = _validate_sort(sort, near=near, browse_by_time=online and not near and not q)
     return SearchParams(
@@ -166,12 +167,6 @@ def _validate_sort(sort: str | None, *, near: str | None, browse_by_time: bool) 
     return next(order for order in SORT_ORDERS if order == sort)
 
 
-def quote_value(value: str) -> str:
-    """A Meilisearch filter string literal."""
-    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-    return f'"{escaped}"'
-
-
 def base_filters(params: SearchParams) -> list[str | list[str]]:
     """Status and vocabulary filters: everything but the place."""
     expression: list[str | list[str]] = [] if params.include_closed else ['status = "active"']
@@ -182,7 +177,7 @@ def base_filters(params: SearchParams) -> list[str | list[str]]:
 
 
 def radius_clause(origin: tuple[float, float], radius_km: float) -> str:
-    """Meilisearch's own circle filter (the fallback of service/place_search.py)."""
+    """Meilisearch's own circle filter (the fallback of service/search/nearby.py)."""
     lat, lng = origin
     return f"_geoRadius({lat:.6f}, {lng:.6f}, {km_to_m(radius_km)})"
 
