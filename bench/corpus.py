@@ -29,6 +29,7 @@ from service.contract.documents import (
     document_encoder,
 )
 from service.places.gazetteer import DATA_DIR
+from service.places.units import KM_PER_DEG
 from service.search.indexed import to_indexed
 from service.settings import PROJECT_ROOT
 
@@ -72,8 +73,8 @@ def seed_documents() -> list[IndexedDocument]:
 def _jitter(rng: random.Random, lat: float, lng: float) -> tuple[float, float]:
     distance_km = JITTER_KM * math.sqrt(rng.random())
     bearing = rng.random() * 2 * math.pi
-    dlat = distance_km * math.cos(bearing) / 111.32
-    dlng = distance_km * math.sin(bearing) / (111.32 * max(math.cos(math.radians(lat)), 0.01))
+    dlat = distance_km * math.cos(bearing) / KM_PER_DEG
+    dlng = distance_km * math.sin(bearing) / (KM_PER_DEG * max(math.cos(math.radians(lat)), 0.01))
     return round(lat + dlat, 6), round(lng + dlng, 6)
 
 

@@ -22,7 +22,6 @@ so that `sync` can refresh one source without re-reading the others.
 from __future__ import annotations
 
 import hashlib
-import math
 import re
 import unicodedata
 from collections import defaultdict
@@ -33,10 +32,10 @@ import msgspec
 
 from indexer.normalize import unique, with_keywords
 from service.contract.documents import Contact, IndexDocument, IndexedDocument
+from service.places.units import distance_m
 from service.search.indexed import to_indexed
 
 SAME_PLACE_M: Final = 50.0
-_EARTH_RADIUS_M: Final = 6_371_008.8
 _VOCAB_FIELDS: Final = (
     "needs", "languages", "communities", "accessibility", "attendance", "costs", "tags",
 )  # fmt: skip
@@ -86,16 +85,6 @@ def street_key(street: str | None) -> str | None:
     if "ste" in rest:
         rest = rest[: rest.index("ste")]
     return " ".join([match.group(1), *rest])
-
-
-def distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Haversine distance in metres between two (lat, lng) points."""
-    lat1, lng1, lat2, lng2 = (math.radians(v) for v in (*a, *b))
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lng2 - lng1) / 2) ** 2
-    )
-    return 2 * _EARTH_RADIUS_M * math.asin(math.sqrt(h))
 
 
 def _slots(doc: IndexDocument) -> tuple[tuple[str, str], ...]:

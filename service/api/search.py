@@ -12,7 +12,8 @@ from litestar.params import QueryParameter
 
 from service.contract.documents import SearchHit
 from service.errors import BadParameterError, UnknownPlaceError
-from service.places.geocoder import GazetteerGeocoder, PlaceSyntaxError, distance_km, parse_place
+from service.places.geocoder import GazetteerGeocoder, PlaceSyntaxError, parse_place
+from service.places.units import distance_km
 from service.schedules.params import Clock, TimeFilter, parse_flag, validate_time_params
 from service.search.client import MeiliSearchResult, SearchIndex
 from service.search.freshness import Freshness, with_stale

@@ -5,8 +5,8 @@ document with coordinates, whatever the other filters, so at scale the radius fi
 costs more than the rest of a search (bench/RESULTS.md). Instead, each document stores the
 cells that contain it on a few nested grids (`geo_cells`), and a search covers its circle
 with cells: those wholly inside the circle are taken whole, and only the documents in cells
-that straddle the edge are measured, with the same haversine Meilisearch uses, so the set
-and the distances are exactly Meilisearch's.
+that straddle the edge are measured, with the same haversine Meilisearch uses
+(service/places/units.py), so the set and the distances are exactly Meilisearch's.
 
 Pure functions; coordinates are (lat, lng) in degrees, distances in metres.
 """
@@ -20,6 +20,8 @@ import msgspec
 import numpy as np
 import numpy.typing as npt
 
+from service.places.units import EARTH_RADIUS_M, M_PER_DEG, distance_m, distances_m
+
 # Level 0 cells are 0.01 degree square (about 1.1 km by 0.85 km at 40 N); each level up
 # groups 2 x 2 cells of the one below (2 fits a circle more tightly than 4: half the cells).
 # Cells are numbered from the level-0 index by integer division, so a point's cells nest
@@ -30,7 +32,6 @@ LEVELS: Final = 7
 LEVEL_SIZES_DEG: Final[tuple[float, ...]] = tuple(
     FACTOR**level / CELLS_PER_DEG for level in range(LEVELS)
 )
-EARTH_RADIUS_M: Final = 6371e3
 # Classifying a cell as wholly inside or outside keeps this much margin, so that rounding
 # can only send a document to the exact check, never to the wrong side.
 MARGIN_M: Final = 2.0
@@ -49,20 +50,9 @@ class Cover(msgspec.Struct, frozen=True, kw_only=True):
     boundary: tuple[str, ...]
 
 
-def haversine_m(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Meilisearch's distance (geoutils' haversine, R = 6371 km, rounded to the mm)."""
-    phi1, phi2 = math.radians(a[0]), math.radians(b[0])
-    lambda1, lambda2 = math.radians(a[1]), math.radians(b[1])
-    hav_phi = (1.0 - math.cos(phi2 - phi1)) / 2.0
-    hav_lambda = math.cos(phi1) * math.cos(phi2) * ((1.0 - math.cos(lambda2 - lambda1)) / 2.0)
-    return (
-        round(2.0 * EARTH_RADIUS_M * math.asin(math.sqrt(hav_phi + hav_lambda)) * 1000.0) / 1000.0
-    )
-
-
 def within(center: tuple[float, float], point: tuple[float, float], radius_m: float) -> bool:
     """Whether Meilisearch's `_geoRadius(center, radius_m)` contains the point."""
-    return haversine_m(center, point) <= radius_m + 2.220446049250313e-16
+    return distance_m(center, point) <= radius_m + 2.220446049250313e-16
 
 
 def cell_id(level: int, row: int, col: int) -> str:
@@ -78,16 +68,6 @@ def cells_of(lat: float, lng: float) -> tuple[str, ...]:
     )
 
 
-def _haversine_m(center: tuple[float, float], lat: Array, lng: Array) -> Array:
-    """`haversine_m` from one centre to many points (unrounded; for classifying cells)."""
-    phi1, lambda1 = math.radians(center[0]), math.radians(center[1])
-    phi2, lambda2 = np.radians(lat), np.radians(lng)
-    hav_phi = (1.0 - np.cos(phi2 - phi1)) / 2.0
-    hav_lambda = math.cos(phi1) * np.cos(phi2) * ((1.0 - np.cos(lambda2 - lambda1)) / 2.0)
-    result: Array = 2.0 * EARTH_RADIUS_M * np.arcsin(np.sqrt(hav_phi + hav_lambda))
-    return result
-
-
 def _classify(
     center: tuple[float, float], radius_m: float, level: int, rows: Array, cols: Array
 ) -> tuple[Array, Array]:
@@ -99,10 +79,10 @@ def _classify(
     lng0, lng1 = cols * span / CELLS_PER_DEG, (cols + 1) * span / CELLS_PER_DEG
     # On a sphere the farthest point of a lat/lng rectangle from a point is a corner.
     farthest = np.maximum.reduce(
-        [_haversine_m(center, la, ln) for la in (lat0, lat1) for ln in (lng0, lng1)]
+        [distances_m(center, la, ln) for la in (lat0, lat1) for ln in (lng0, lng1)]
     )
     inside = farthest < radius_m - MARGIN_M
-    nearest = _haversine_m(center, np.clip(center[0], lat0, lat1), np.clip(center[1], lng0, lng1))
+    nearest = distances_m(center, np.clip(center[0], lat0, lat1), np.clip(center[1], lng0, lng1))
     # The clamped point is not quite the nearest on a sphere: keep a relative margin.
     outside = nearest > radius_m * 1.005 + MARGIN_M
     return inside, ~inside & ~outside
@@ -110,7 +90,7 @@ def _classify(
 
 def _start_level(radius_m: float) -> int:
     """The coarsest level whose cells are not much larger than the circle."""
-    diameter_deg = 2 * radius_m / 111_000
+    diameter_deg = 2 * radius_m / M_PER_DEG
     for level in range(len(LEVEL_SIZES_DEG) - 1, -1, -1):
         if LEVEL_SIZES_DEG[level] <= max(diameter_deg, LEVEL_SIZES_DEG[0]):
             return level
@@ -119,7 +99,7 @@ def _start_level(radius_m: float) -> int:
 
 def _finest_boundary_level(radius_m: float) -> int:
     """The finest level whose edge cells stay within MAX_BOUNDARY_CELLS around the circle."""
-    circumference_deg = 2 * math.pi * radius_m / 111_000
+    circumference_deg = 2 * math.pi * radius_m / M_PER_DEG
     for level, size in enumerate(LEVEL_SIZES_DEG):
         if circumference_deg / size * 2 <= MAX_BOUNDARY_CELLS:
             return level

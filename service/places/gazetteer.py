@@ -17,9 +17,10 @@ from typing import Any, Final, Literal, Self
 
 import msgspec
 
+from service.places.units import KM_PER_DEG
+
 DATA_DIR: Final = Path(__file__).resolve().parent.parent / "data" / "gazetteer"
 NEAREST_MAX_KM: Final = 250.0
-_KM_PER_DEG_LAT: Final = 111.2
 _CELL_DEG: Final = 0.25
 # Bounds the ring search near the poles, where cos(lat) -> 0 would widen it without end;
 # no US place lies above 72 degrees north.
@@ -149,7 +150,7 @@ class PlaceIndex:
     ) -> Place | None:
         """The nearest GeoNames place within max_distance_km, or None."""
         cos_lat = max(math.cos(math.radians(lat)), _MIN_COS_LAT)
-        reach_deg = max_distance_km / _KM_PER_DEG_LAT
+        reach_deg = max_distance_km / KM_PER_DEG
         if not (
             self._lat_range[0] - reach_deg <= lat <= self._lat_range[1] + reach_deg
             and self._lng_range[0] - reach_deg / cos_lat

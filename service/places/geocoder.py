@@ -1,4 +1,4 @@
-"""Places for `near=` and the indexer: parsing, the offline Gazetteer, a geopy Geocoder, units.
+"""Places for `near=` and the indexer: parsing, the offline Gazetteer, a geopy Geocoder.
 
 Parse "19103", "Philadelphia, PA" or "39.95,-75.17" with `parse_place`; resolve it with
 `Gazetteer.resolve`. The data and its lookups live in service/places/gazetteer.py.
@@ -11,7 +11,6 @@ from typing import Any, Final
 
 import msgspec
 from geopy.adapters import BaseSyncAdapter  # type: ignore[import-untyped, unused-ignore]
-from geopy.distance import great_circle  # type: ignore[import-untyped, unused-ignore]
 from geopy.exc import GeocoderServiceError  # type: ignore[import-untyped, unused-ignore]
 from geopy.geocoders.base import (  # type: ignore[import-untyped, unused-ignore]
     DEFAULT_SENTINEL,
@@ -32,9 +31,6 @@ __all__ = [
     "PointQuery",
     "Precision",
     "ZipQuery",
-    "distance_km",
-    "km_to_m",
-    "m_to_km",
     "normalize_name",
     "parse_place",
 ]
@@ -128,21 +124,6 @@ def _point(lat: float, lng: float) -> PointQuery:
     if not -180.0 <= lng <= 180.0:
         raise PlaceSyntaxError(f"longitude {lng:g} is out of range [-180, 180]")
     return PointQuery(lat=lat, lng=lng)
-
-
-def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Great-circle distance in km between two (lat, lng) points."""
-    return float(great_circle(a, b).km)
-
-
-def km_to_m(distance_km: float) -> int:
-    """Kilometres to whole metres, the unit Meilisearch's _geoRadius takes."""
-    return round(distance_km * 1000.0)
-
-
-def m_to_km(distance_m: float) -> float:
-    """Metres (e.g. Meilisearch's _geoDistance) to kilometres."""
-    return distance_m / 1000.0
 
 
 class Gazetteer(PlaceIndex):

@@ -30,14 +30,14 @@ import msgspec
 
 from service.contract.documents import SearchHit
 from service.contract.filters import quote_value
-from service.places.cells import cover, haversine_m, parse_geo_key, within
+from service.places.cells import cover, parse_geo_key, within
+from service.places.units import distance_m, km_to_m
 from service.search.client import MeiliSearchResult, SearchIndex
 from service.search.query import (
     RETRIEVED_ATTRIBUTES,
     SearchParams,
     base_filters,
     build_search_body,
-    km_to_m,
     online_asked,
     place_clause,
 )
@@ -119,7 +119,7 @@ def points(result: MeiliSearchResult, origin: tuple[float, float]) -> list[Point
     counts = result.facetDistribution.get(GEO_KEY, {})
     if len(counts) >= MAX_FACET_VALUES:
         return None
-    found = [Point(haversine_m(origin, parse_geo_key(k)), k, n) for k, n in counts.items()]
+    found = [Point(distance_m(origin, parse_geo_key(k)), k, n) for k, n in counts.items()]
     return sorted(found, key=lambda p: (p.distance_m, p.key))
 
 
@@ -287,7 +287,7 @@ class PlaceSearch:
             if geo is None:
                 return math.inf
             # Rust's round(): halves away from zero (Python's round() goes to even).
-            return math.floor(haversine_m(self.origin, (geo.lat, geo.lng)) + 0.5)
+            return math.floor(distance_m(self.origin, (geo.lat, geo.lng)) + 0.5)
 
         return sorted(hits, key=key)
 

@@ -14,6 +14,7 @@ import msgspec
 from service.contract.documents import FILTER_FIELDS, FilterField, IndexDocument
 from service.contract.filters import quote_value
 from service.errors import BadParameterError
+from service.places.units import km_to_m
 
 SortOrder = Literal["relevance", "distance", "soonest"]
 SORT_ORDERS: Final[tuple[SortOrder, ...]] = ("relevance", "distance", "soonest")
@@ -217,11 +218,6 @@ def online_asked(params: SearchParams) -> bool:
     """Whether a place search should include online meetings serving the place's state."""
     attendance = dict(params.filters).get("attendance", ())
     return params.include_online or any(mode in ("online", "phone") for mode in attendance)
-
-
-def km_to_m(distance_km: float) -> int:
-    """Whole metres, as Meilisearch's geo filters take them."""
-    return round(distance_km * 1000)
 
 
 def build_search_body(

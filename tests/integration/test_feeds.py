@@ -20,7 +20,8 @@ from meili_local.server import ManagedMeilisearch
 from service.app import create_app
 from service.contract.documents import IndexDocument
 from service.formats.meeting_guide import slug_for
-from service.places.geocoder import Gazetteer, distance_km
+from service.places.geocoder import Gazetteer
+from service.places.units import distance_km
 from service.settings import PROJECT_ROOT
 from tests.integration.conftest import IndexedSeed, run_indexer, settings_for
 from tests.output_schemas import RELAXED_PATTERNS, errors, meeting_guide_validator

@@ -1,9 +1,8 @@
-"""Place parsing, the offline gazetteer, its geopy Geocoder and distance helpers."""
+"""Place parsing, the offline gazetteer and its geopy Geocoder."""
 
 from __future__ import annotations
 
 import csv
-import math
 
 import pytest
 from geopy.extra.rate_limiter import RateLimiter  # type: ignore[import-untyped, unused-ignore]
@@ -21,12 +20,10 @@ from service.places.geocoder import (
     PlaceSyntaxError,
     PointQuery,
     ZipQuery,
-    distance_km,
-    km_to_m,
-    m_to_km,
     normalize_name,
     parse_place,
 )
+from service.places.units import distance_km
 
 PHILADELPHIA = (39.95238, -75.16362)  # GeoNames point of Philadelphia, PA
 NEW_YORK = (40.71427, -74.00597)  # GeoNames point of New York City, NY
@@ -262,27 +259,6 @@ def test_resolve_address(gazetteer: Gazetteer, address: str, label: str | None) 
 
 
 @pytest.mark.parametrize(
-    ("a", "b", "expected_km"),
-    [
-        (PHILADELPHIA, NEW_YORK, 130.0),
-        (NEW_YORK, PHILADELPHIA, 130.0),
-        (PHILADELPHIA, PHILADELPHIA, 0.0),
-    ],
-)
-def test_distance_km(a: tuple[float, float], b: tuple[float, float], expected_km: float) -> None:
-    assert distance_km(a, b) == pytest.approx(expected_km, abs=2.0)
-
-
-@pytest.mark.parametrize(("km", "m"), [(25.0, 25_000), (0.0, 0), (1.2345, 1_234), (250, 250_000)])
-def test_km_to_m(km: float, m: int) -> None:
-    assert km_to_m(km) == m
-
-
-def test_m_to_km() -> None:
-    assert m_to_km(1_500.0) == 1.5
-
-
-@pytest.mark.parametrize(
     ("lat", "lng", "label", "state", "timezone"),
     [
         (39.9526, -75.1652, "Philadelphia, PA", "PA", "America/New_York"),
@@ -309,15 +285,6 @@ def test_nearest_place_none_far_away(gazetteer: Gazetteer, lat: float, lng: floa
     assert gazetteer.state_of(lat, lng) is None
 
 
-def _haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    lat1, lng1, lat2, lng2 = map(math.radians, (*a, *b))
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lng2 - lng1) / 2) ** 2
-    )
-    return 2 * 6371.0088 * math.asin(math.sqrt(h))
-
-
 def test_nearest_place_matches_brute_force(gazetteer: Gazetteer) -> None:
     with (DATA_DIR / "us_places_pop500.csv").open(encoding="utf-8", newline="") as handle:
         places = [(float(r["latitude"]), float(r["longitude"])) for r in csv.DictReader(handle)]
@@ -329,9 +296,9 @@ def test_nearest_place_matches_brute_force(gazetteer: Gazetteer) -> None:
     for probe in probes:
         found = gazetteer.nearest_place(*probe)
         assert found is not None, probe
-        best_km = min(_haversine_km(probe, place) for place in places)
+        best_km = min(distance_km(probe, place) for place in places)
         # The grid ranks by a flat-earth distance; it may pick a near-tie, never a far place.
-        assert _haversine_km(probe, (found.lat, found.lng)) <= best_km * 1.01 + 0.1, probe
+        assert distance_km(probe, (found.lat, found.lng)) <= best_km * 1.01 + 0.1, probe
 
 
 def test_load_from_explicit_directory() -> None:

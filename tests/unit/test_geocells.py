@@ -12,19 +12,11 @@ from service.places.cells import (
     cells_of,
     cover,
     geo_key,
-    haversine_m,
     parse_geo_key,
     within,
 )
+from service.places.units import M_PER_DEG
 from service.search.nearby import Point, by_rank, local_clause, page_points
-
-
-def test_haversine_is_meilisearchs() -> None:
-    # geoutils' own test pair (the crate Meilisearch measures with): 56.36 m.
-    assert haversine_m((27.740068, 85.337576), (27.740286, 85.337059)) == pytest.approx(
-        56.36, abs=0.005
-    )
-    assert haversine_m((39.9526, -75.1652), (39.9526, -75.1652)) == 0.0
 
 
 @pytest.mark.parametrize(
@@ -69,7 +61,7 @@ def test_cover_holds_exactly_the_points_within_the_radius(
     interior, boundary = set(circle.interior), set(circle.boundary)
     assert not interior & boundary
     rng = random.Random(f"{center}{radius_m}")  # noqa: S311 - reproducible test points
-    spread_deg = radius_m / 111_000 * 1.6
+    spread_deg = radius_m / M_PER_DEG * 1.6
     for _ in range(4000):
         point = (
             center[0] + rng.uniform(-spread_deg, spread_deg),
