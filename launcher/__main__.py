@@ -32,6 +32,7 @@ from meili_local import (
     load_or_create_master_key,
 )
 from service.http.limits import SERVER_OPTIONS
+from service.logs import configure_logging
 from service.search.keys import MeiliKeyError, ensure_search_key
 from service.settings import DEFAULT_INDEX
 
@@ -56,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv:
         _say(__doc__ or "", stream=sys.stderr)
         return 0 if argv[0] in {"-h", "--help"} else 2
-    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    configure_logging()
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
         host, port = _listen_address(os.environ)

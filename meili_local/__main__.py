@@ -6,7 +6,6 @@ Exit codes: 0 ok, 2 failure (message on stderr).
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import signal
 import sys
@@ -23,6 +22,7 @@ from meili_local import (
     find_or_install_binary,
     load_or_create_master_key,
 )
+from service.logs import configure_logging
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -33,7 +33,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve = commands.add_parser("serve", help="run a managed Meilisearch until Ctrl-C")
     serve.add_argument("--port", type=int, default=None, help="default: a free port")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    configure_logging()
     try:
         binary = find_or_install_binary(cache_dir=binary_cache_dir(os.environ), env=os.environ)
         if args.command == "ensure":

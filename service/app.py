@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from litestar import Litestar
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.logging import LoggingConfig
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 
+from service import __version__
 from service.api.admin import ADMIN_ROUTES
 from service.api.calendar import get_calendar
 from service.api.export import search_csv
@@ -27,6 +28,7 @@ from service.http.partners import RateLimiter, load_partners
 from service.http.problems import EXCEPTION_HANDLERS
 from service.http.rate_limit import ClientRateLimitMiddleware
 from service.http.security_headers import add_security_headers
+from service.logs import configure_logging
 from service.places.geocoder import Gazetteer, GazetteerGeocoder
 from service.schedules.params import Clock, utc_now
 from service.search.client import SearchIndex
@@ -37,8 +39,6 @@ from service.search.result_cache import ResultCache
 from service.settings import Settings, from_env, meili_admin_key
 from service.web.embed import EMBED_ROUTES
 from service.web.pages import PAGE_ROUTES
-
-API_VERSION = "0.1.0"
 
 
 def _search_index(state: State) -> SearchIndex:
@@ -75,9 +75,7 @@ def create_app(
     settings: Settings, *, gazetteer: Gazetteer | None = None, clock: Clock | None = None
 ) -> Litestar:
     """Build the API for these settings; tests pass their own Settings, Gazetteer and clock."""
-    logging.getLogger("pathways").setLevel(settings.log_level)
-    # httpx logs every request URL at INFO; our URLs are fine, but keep the default quiet.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    configure_logging(settings.log_level)
     geocoder = GazetteerGeocoder(gazetteer or Gazetteer.load())
     partners = load_partners(settings.partners_file)
     limits = Limits(
@@ -151,9 +149,11 @@ def create_app(
         before_send=[add_security_headers],
         request_max_body_size=MAX_BODY_BYTES,
         exception_handlers=EXCEPTION_HANDLERS,
+        # service/logs.py gives our loggers their handler; a root one would print them twice.
+        logging_config=LoggingConfig(configure_root_logger=False),
         openapi_config=OpenAPIConfig(
             title="Pathways API",
-            version=API_VERSION,
+            version=__version__,
             description="Search peer-support meetings, treatment, housing and outreach services.",
             path="/schema",
             # The bundled UI pages load their scripts from CDNs; serve the JSON only.
