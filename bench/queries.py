@@ -35,9 +35,14 @@ from service.places.gazetteer import DATA_DIR
 from service.schedules.filters import time_filter_clauses
 from service.schedules.params import validate_time_params
 from service.search.query import Limits, build_search_body, validate_params
+from service.settings import DEFAULTS
 
-RADIUS_KM: Final = 25.0
-LIMITS: Final = Limits(default_radius_km=25.0, max_radius_km=250.0, max_per_page=50)
+RADIUS_KM: Final = DEFAULTS.default_radius_km
+LIMITS: Final = Limits(
+    default_radius_km=DEFAULTS.default_radius_km,
+    max_radius_km=DEFAULTS.max_radius_km,
+    max_per_page=DEFAULTS.max_per_page,
+)
 # A Saturday evening in the Eastern zone: "a meeting I can get to now".
 OPEN_NOW_AT: Final = "2026-11-28T19:30:00-05:00"
 FILTER_PARAMS: Final = tuple(f.param for f in FILTER_FIELDS)

@@ -33,12 +33,12 @@ from bench.wrk import run_load
 from meili_local import binary_cache_dir, find_or_install_binary
 from meili_local.server import ManagedMeilisearch, free_port
 from service.contract.documents import INDEX_SETTINGS
-from service.settings import PROJECT_ROOT
+from service.settings import DEFAULT_INDEX, PROJECT_ROOT
 
 OUT: Final = PROJECT_ROOT / "bench" / "out"
 RAW_INDEX: Final = "raw"
 ADMIN_TOKEN: Final = secrets.token_urlsafe(32)
-API_INDEX: Final = "resources"
+API_INDEX: Final = DEFAULT_INDEX
 
 
 def _client(server: ManagedMeilisearch) -> httpx.Client:

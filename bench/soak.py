@@ -41,9 +41,9 @@ from meili_local.server import ManagedMeilisearch, free_port
 from service.http.limits import server_cli_flags
 from service.places.gazetteer import DATA_DIR
 from service.search.keys import ensure_search_key
-from service.settings import PROJECT_ROOT
+from service.settings import DEFAULT_INDEX, PROJECT_ROOT
 
-INDEX: Final = "resources"
+INDEX: Final = DEFAULT_INDEX
 SOAK_MD: Final = PROJECT_ROOT / "bench" / "SOAK.md"
 SAMPLE_EVERY_S: Final = 10.0
 KINDS: Final = ("meeting", "treatment", "health_center", "housing", "telehealth")

@@ -41,6 +41,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     result_cache_entries: int = 512
 
 
+# The defaults, from Settings' own field defaults: `from_env` falls back to these.
+DEFAULTS: Final = Settings(meili_url="", meili_api_key="")
+
+
 def _float(env: Mapping[str, str], name: str, default: float) -> float:
     raw = env.get(name)
     if raw is None or raw == "":
@@ -72,16 +76,20 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
     return Settings(
         meili_url=url.rstrip("/"),
         meili_api_key=_search_key(env),
-        index_name=env.get("PATHWAYS_INDEX", DEFAULT_INDEX) or DEFAULT_INDEX,
-        search_timeout_s=_float(env, "PATHWAYS_SEARCH_TIMEOUT_S", 2.0),
-        default_radius_km=_float(env, "PATHWAYS_DEFAULT_RADIUS_KM", 25.0),
-        max_radius_km=_float(env, "PATHWAYS_MAX_RADIUS_KM", 250.0),
-        log_level=env.get("PATHWAYS_LOG_LEVEL", "INFO").upper(),
+        index_name=env.get("PATHWAYS_INDEX", "").strip() or DEFAULTS.index_name,
+        search_timeout_s=_float(env, "PATHWAYS_SEARCH_TIMEOUT_S", DEFAULTS.search_timeout_s),
+        default_radius_km=_float(env, "PATHWAYS_DEFAULT_RADIUS_KM", DEFAULTS.default_radius_km),
+        max_radius_km=_float(env, "PATHWAYS_MAX_RADIUS_KM", DEFAULTS.max_radius_km),
+        log_level=env.get("PATHWAYS_LOG_LEVEL", "").strip().upper() or DEFAULTS.log_level,
         partners_file=_partners_file(env),
-        stale_after_days=_float(env, "PATHWAYS_STALE_AFTER_DAYS", 365.0),
-        client_rate_limit_per_min=_count(env, "PATHWAYS_RATE_LIMIT_PER_MIN", 300),
+        stale_after_days=_float(env, "PATHWAYS_STALE_AFTER_DAYS", DEFAULTS.stale_after_days),
+        client_rate_limit_per_min=_count(
+            env, "PATHWAYS_RATE_LIMIT_PER_MIN", DEFAULTS.client_rate_limit_per_min
+        ),
         admin_token=_admin_token(env),
-        result_cache_entries=_count(env, "PATHWAYS_RESULT_CACHE_ENTRIES", 512),
+        result_cache_entries=_count(
+            env, "PATHWAYS_RESULT_CACHE_ENTRIES", DEFAULTS.result_cache_entries
+        ),
     )
 
 
