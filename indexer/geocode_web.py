@@ -31,10 +31,6 @@ USER_AGENT: Final = "pathways-indexer"
 Point = tuple[float, float]
 
 
-class GeocoderUnavailableError(RuntimeError):
-    """The web geocoder cannot be reached or keeps failing."""
-
-
 class SupportsGeocode(Protocol):
     """What the chain needs of a geopy geocoder."""
 

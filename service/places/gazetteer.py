@@ -172,11 +172,6 @@ class PlaceIndex:
             ring += 1
         return _city_place(self._places[best_index]) if best_index >= 0 else None
 
-    def state_of(self, lat: float, lng: float) -> str | None:
-        """USPS state code of the nearest place (near a border this can be the neighbour)."""
-        place = self.nearest_place(lat, lng)
-        return place.state if place else None
-
 
 def _ring_cells(row: int, col: int, ring: int) -> Iterator[_GridKey]:
     if ring == 0:

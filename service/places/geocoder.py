@@ -18,20 +18,17 @@ from geopy.geocoders.base import (  # type: ignore[import-untyped, unused-ignore
 )
 from geopy.location import Location  # type: ignore[import-untyped, unused-ignore]
 
-from service.places.gazetteer import Place, PlaceIndex, Precision, normalize_name
+from service.places.gazetteer import Place, PlaceIndex
 
 __all__ = [
     "CityQuery",
     "Gazetteer",
     "GazetteerGeocoder",
-    "Place",
     "PlaceNotFoundError",
     "PlaceQuery",
     "PlaceSyntaxError",
     "PointQuery",
-    "Precision",
     "ZipQuery",
-    "normalize_name",
     "parse_place",
 ]
 

@@ -51,11 +51,6 @@ def parse_hhmm(text: str) -> int:
     return int(hours) * 60 + int(minutes)
 
 
-def format_hhmm(minutes: int) -> str:
-    """`HH:MM` of minutes since midnight."""
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
-
-
 def slot_start_minute(slot: TimeSlot) -> int:
     """The slot's start as a minute of the week."""
     return _DAY_INDEX[slot.day] * MINUTES_PER_DAY + parse_hhmm(slot.start)

@@ -9,18 +9,16 @@ from geopy.extra.rate_limiter import RateLimiter  # type: ignore[import-untyped,
 from geopy.geocoders.base import Geocoder  # type: ignore[import-untyped, unused-ignore]
 from geopy.location import Location  # type: ignore[import-untyped, unused-ignore]
 
-from service.places.gazetteer import DATA_DIR
+from service.places.gazetteer import DATA_DIR, Place, normalize_name
 from service.places.geocoder import (
     CityQuery,
     Gazetteer,
     GazetteerGeocoder,
-    Place,
     PlaceNotFoundError,
     PlaceQuery,
     PlaceSyntaxError,
     PointQuery,
     ZipQuery,
-    normalize_name,
     parse_place,
 )
 from service.places.units import distance_km
@@ -275,14 +273,12 @@ def test_nearest_place(
     place = gazetteer.nearest_place(lat, lng)
     assert place is not None
     assert (place.label, place.state, place.timezone) == (label, state, timezone)
-    assert gazetteer.state_of(lat, lng) == state
 
 
 # Invented edge cases: open ocean and the poles, more than 250 km from any US place.
 @pytest.mark.parametrize(("lat", "lng"), [(0.0, 0.0), (89.9, 0.0), (-89.9, 100.0), (30.0, -140.0)])
 def test_nearest_place_none_far_away(gazetteer: Gazetteer, lat: float, lng: float) -> None:
     assert gazetteer.nearest_place(lat, lng) is None
-    assert gazetteer.state_of(lat, lng) is None
 
 
 def test_nearest_place_matches_brute_force(gazetteer: Gazetteer) -> None:
