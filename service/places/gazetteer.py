@@ -1,7 +1,7 @@
 """Offline US gazetteer data: ZIP centroids, GeoNames places and states, looked up in memory.
 
 Data: service/data/gazetteer/ (see SOURCES.md there). Parsing and resolving place text, and the
-geopy Geocoder, live in service/places/geocoder.py, which re-exports what callers need.
+geopy Geocoder, are in service/places/geocoder.py.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Search results reused until the index changes, and never after (issue 7).
+"""Search results reused until the index changes, and never after.
 
 A cached result is only served for the index version it was computed on, and the version is
 read from Meilisearch (`GET /indexes/{uid}`: uid, createdAt, updatedAt, which change with every

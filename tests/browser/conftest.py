@@ -125,7 +125,7 @@ def app_site(
         meili_api_key=meili_server.master_key,
         index_name=browser_index,
         partners_file=partners,
-        # Every page of the run comes from one address (rate limits: issue 6).
+        # Every page of the run comes from one address: no per-client rate limit.
         client_rate_limit_per_min=0,
     )
     app = create_app(settings, gazetteer=Gazetteer.load())

@@ -80,7 +80,7 @@ def settings_for(server: ManagedMeilisearch, index: str, **overrides: object) ->
         "meili_url": server.url,
         "meili_api_key": server.master_key,
         "index_name": index,
-        # One test client is one address making thousands of requests (rate limits: issue 6).
+        # One test client is one address making thousands of requests: no per-client limit.
         "client_rate_limit_per_min": 0,
     }
     values.update(overrides)

@@ -25,7 +25,7 @@ def stop_by(server: ManagedMeilisearch, how: str) -> None:
     server.stop()  # reaps a killed process, or sends SIGTERM and waits
 
 
-# Issue 6: also a crash (SIGKILL) of the real server; tests/integration/test_outages.py has
+# Also a crash (SIGKILL) of the real server; tests/integration/test_outages.py has
 # the frozen server (SIGSTOP), load during the kill, and the data after a restart.
 @pytest.mark.parametrize("how", ["sigterm", "sigkill"])
 def test_search_is_503_when_meilisearch_is_down_and_recovers(
