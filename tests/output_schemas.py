@@ -58,9 +58,10 @@ SERVICE_URI = "urn:pathways-tests:hsds:service_with_definitions"
 
 def _hsds_registry() -> Registry[Any]:
     compiled = _load(HSDS / "compiled" / "service_with_definitions.json")
-    return Registry().with_resource(
+    registry: Registry[Any] = Registry().with_resource(
         SERVICE_URI, Resource.from_contents(compiled, default_specification=DRAFT202012)
     )
+    return registry
 
 
 def _hsds(schema: dict[str, Any]) -> Draft202012Validator:

@@ -15,13 +15,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from playwright.async_api import Page, async_playwright
+from playwright.async_api import Page, ViewportSize, async_playwright
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, serve_pages
 
 OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-PHONE = {"width": 375, "height": 812}
-DESKTOP = {"width": 1280, "height": 900}
+PHONE: ViewportSize = {"width": 375, "height": 812}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 SEARCH = "/?near=19103&kind=meeting&language=es"
 DEMO_PORT = 8001
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from litestar import Litestar
 from litestar.testing import TestClient
 
 from indexer.__main__ import main as indexer_main
@@ -90,7 +91,7 @@ def settings_for(server: ManagedMeilisearch, index: str, **overrides: object) ->
 @pytest.fixture(scope="session")
 def client(
     meili_server: ManagedMeilisearch, seed_index: IndexedSeed, gazetteer: Gazetteer
-) -> Iterator[TestClient]:  # type: ignore[type-arg]
+) -> Iterator[TestClient[Litestar]]:
     app = create_app(settings_for(meili_server, seed_index.name), gazetteer=gazetteer)
     with TestClient(app) as test_client:
         yield test_client

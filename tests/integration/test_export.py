@@ -9,13 +9,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from litestar import Litestar
 from litestar.testing import TestClient
 
 from service.api.export import CSV_MAX_ROWS
 from service.formats.csv_export import COLUMNS
 from tests.problem import assert_problem
 
-Client = TestClient  # type: ignore[type-arg]
+Client = TestClient[Litestar]
 
 
 def export(client: Client, query: str) -> tuple[list[dict[str, str]], dict[str, str]]:

@@ -12,6 +12,7 @@ from typing import Any
 import httpx
 import msgspec
 import pytest
+from litestar import Litestar
 from litestar.testing import TestClient
 
 from indexer.records import SourceConfig
@@ -27,7 +28,7 @@ from tests.integration.conftest import IndexedSeed, run_indexer, settings_for
 from tests.output_schemas import RELAXED_PATTERNS, errors, meeting_guide_validator
 from tests.problem import assert_problem
 
-Client = TestClient  # type: ignore[type-arg]
+Client = TestClient[Litestar]
 FEED = "/v1/feeds/meeting-guide.json"
 
 

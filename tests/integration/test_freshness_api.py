@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from litestar import Litestar
 from litestar.testing import TestClient
 
 from meili_local.server import ManagedMeilisearch
@@ -14,14 +15,14 @@ from tests.integration.conftest import IndexedSeed, settings_for
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 
-def hits(client: TestClient, **params: str) -> list[dict[str, object]]:  # type: ignore[type-arg]
+def hits(client: TestClient[Litestar], **params: str) -> list[dict[str, object]]:
     response = client.get("/v1/search", params=params)
     assert response.status_code == 200, response.text
     found: list[dict[str, object]] = response.json()["hits"]
     return found
 
 
-def test_old_lists_are_stale_and_recent_ones_are_not(client: TestClient) -> None:  # type: ignore[type-arg]
+def test_old_lists_are_stale_and_recent_ones_are_not(client: TestClient[Litestar]) -> None:
     # SAMHSA's substance use list was taken on 2020-04-09; the helplines were checked recently.
     treatment = hits(client, q="Mayhill Hospital", kind="treatment")
     assert treatment

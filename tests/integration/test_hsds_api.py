@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from litestar import Litestar
 from litestar.testing import TestClient
 
 from service.formats.hsds_taxonomy import hsds_id
@@ -16,7 +17,7 @@ from tests.output_schemas import (
 )
 from tests.problem import assert_problem
 
-Client = TestClient  # type: ignore[type-arg]
+Client = TestClient[Litestar]
 KINDS = ("meeting", "treatment", "telehealth", "helpline", "housing", "outreach", "health_center")
 
 

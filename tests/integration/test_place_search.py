@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 import httpx
 import pytest
+from litestar import Litestar
 from litestar.testing import TestClient
 
 from meili_local.server import ManagedMeilisearch
@@ -93,7 +94,7 @@ def _query(case: dict[str, Any]) -> str:
 
 @pytest.mark.parametrize("case", CASES, ids=[_query(c) for c in CASES])
 def test_same_answer_as_geo_radius_and_geo_sort(
-    client: TestClient,  # type: ignore[type-arg]
+    client: TestClient[Litestar],
     meili_server: ManagedMeilisearch,
     seed_index: IndexedSeed,
     gazetteer: Gazetteer,

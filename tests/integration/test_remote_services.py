@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from litestar import Litestar
 from litestar.testing import TestClient
 
 from meili_local.server import ManagedMeilisearch
@@ -19,7 +20,7 @@ from service.places.geocoder import Gazetteer
 from tests.integration.conftest import settings_for
 from tests.integration.schedules_edge_index import build_edge_index
 
-Client = TestClient  # type: ignore[type-arg]
+Client = TestClient[Litestar]
 HELPLINES = {
     "pathways-helplines-988-lifeline",
     "pathways-helplines-samhsa-national-helpline",

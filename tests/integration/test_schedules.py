@@ -8,13 +8,14 @@ from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import pytest
+from litestar import Litestar
 from litestar.testing import TestClient
 
 from service.contract.documents import Schedule, TimeSlot
 from service.schedules.weekly import in_progress
 from tests.problem import assert_problem
 
-Client = TestClient  # type: ignore[type-arg]
+Client = TestClient[Litestar]
 AT = "2026-11-23T12:00:00Z"  # a Monday, US standard time
 SAT_EVENING = "near=19103&kind=meeting&day=sat&time_from=18:00&time_to=22:00"
 

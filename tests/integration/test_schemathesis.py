@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 from schemathesis import checks
+from schemathesis.core.result import Ok
 from schemathesis.generation import GenerationMode
 
 from meili_local.server import ManagedMeilisearch
@@ -113,7 +114,10 @@ def _fuzz(run: Run, operation: Any, mode: GenerationMode, examples: int) -> None
 def test_the_api_keeps_to_its_openapi_document(api: ServedApi, seed_index: IndexedSeed) -> None:
     schema = schemathesis.openapi.from_url(f"{api.url}/schema/openapi.json")
     run = Run(api.url)
-    operations = [result.ok() for result in schema.get_all_operations()]
+    results = list(schema.get_all_operations())
+    # An operation the document describes badly is an error of its own, not one to skip.
+    assert all(isinstance(result, Ok) for result in results), results
+    operations = [result.ok() for result in results if isinstance(result, Ok)]
     assert len(operations) >= 10
     for operation in operations:
         _fuzz(run, operation, GenerationMode.POSITIVE, POSITIVE_EXAMPLES)

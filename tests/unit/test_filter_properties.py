@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from service.contract.documents import FILTER_FIELDS, INDEX_SETTINGS, WEEKDAYS
+from service.contract.filters import quote_value
 from service.errors import BadParameterError
 from service.schedules.filters import time_filter_clauses
 from service.schedules.params import TimeFilter, validate_time_params
@@ -28,7 +29,6 @@ from service.search.query import (
     SearchParams,
     build_search_body,
     filter_expression,
-    quote_value,
     validate_params,
 )
 from tests.filter_grammar import Condition, GeoCall, parse, parse_array, tokenize

@@ -14,7 +14,7 @@ import pytest
 
 from indexer.records import SourcesFile
 from indexer.sources.meeting_guide import to_document
-from service.contract.documents import IndexDocument, Schedule, TimeSlot
+from service.contract.documents import WEEKDAYS, IndexDocument, Schedule, TimeSlot
 from service.formats import hsds
 from service.formats.hsds_taxonomy import HSDS_NAMESPACE, TERMS_BY_ID
 from tests.output_schemas import errors, hsds_page_validator, hsds_service_validator
@@ -50,7 +50,7 @@ HELPLINE = msgspec.convert(
         "status": "active",
         "schedule": {
             "timezone": "America/New_York",
-            "slots": [{"day": d, "start": "00:00", "end": "24:00"} for d in hsds.WEEKDAYS],
+            "slots": [{"day": d, "start": "00:00", "end": "24:00"} for d in WEEKDAYS],
             "notes": "24 hours a day, 7 days a week",
         },
         "contact": {

@@ -16,6 +16,7 @@ from indexer.records import RecordError, SourceConfig, SourcesFile
 from indexer.sources import housing
 from indexer.sources.csv_rows import read_rows
 from service.contract.documents import Address, Contact, GeoPoint
+from tests.sources import local_path
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seed_data"
@@ -30,7 +31,7 @@ DC, NYC = SOURCES["dc-shelters"], SOURCES["nyc-homebase"]
 
 def real_row(source: SourceConfig, **match: str) -> dict[str, str]:
     """The first row of a seed file whose columns equal `match`."""
-    for _line, row in read_rows(SEED / source.path):
+    for _line, row in read_rows(SEED / local_path(source)):
         if all(row[k] == v for k, v in match.items()):
             return row
     raise AssertionError(f"no row {match} in {source.path}")
@@ -92,7 +93,9 @@ def test_dc_801_east() -> None:
 def test_dc_types_and_subtypes(
     name: str, needs: tuple[str, ...], communities: tuple[str, ...], tags: tuple[str, ...]
 ) -> None:
-    row = next(r for _l, r in read_rows(SEED / DC.path) if r["FACILITY_NAME"].strip() == name)
+    row = next(
+        r for _l, r in read_rows(SEED / local_path(DC)) if r["FACILITY_NAME"].strip() == name
+    )
     doc = housing.to_document(row, DC)
     assert (doc.name, doc.needs, doc.communities, doc.tags) == (name, needs, communities, tags)
 
@@ -220,7 +223,7 @@ def test_nyc_eligibility(area: str, expected: str) -> None:
 
 
 def test_read_rows_line_numbers_with_multiline_fields() -> None:
-    rows = read_rows(SEED / NYC.path)
+    rows = read_rows(SEED / local_path(NYC))
     (line1, row1), (line2, row2) = next(rows), next(rows)
     # Row 1's address spans lines 2-4, so row 2 starts on line 5.
     assert (line1, row1["Postcode"]) == (2, "10472")

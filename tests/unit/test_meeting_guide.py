@@ -18,6 +18,7 @@ from indexer.sources.meeting_guide_schedule import parse_time
 from indexer.sources.meeting_guide_types import CROSSWALK, lookup
 from service.contract.documents import GeoPoint
 from service.contract.vocabulary import ACCESSIBILITY, COMMUNITIES, LANGUAGES, NEEDS
+from tests.sources import local_path
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seed_data"
@@ -33,7 +34,7 @@ SOURCES = {
 
 def real_record(source_id: str, slug: str) -> dict[str, Any]:
     """The record with this slug in a seed feed."""
-    records = json.loads((SEED / SOURCES[source_id].path).read_text(encoding="utf-8"))
+    records = json.loads((SEED / local_path(SOURCES[source_id])).read_text(encoding="utf-8"))
     return next(r for r in records if str(r["slug"]) == slug)
 
 
@@ -583,7 +584,7 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 def test_no_personal_contact_reaches_the_documents_of_aasanjose() -> None:
     source = SOURCES["aasanjose"]
-    raw = (SEED / source.path).read_text(encoding="utf-8")
+    raw = (SEED / local_path(source)).read_text(encoding="utf-8")
     records = json.loads(raw)
     emails = set(EMAIL.findall(raw))
     handles = {
@@ -599,6 +600,6 @@ def test_no_personal_contact_reaches_the_documents_of_aasanjose() -> None:
 @pytest.mark.parametrize("source_id", sorted(SOURCES))
 def test_no_email_address_of_any_seed_feed_is_indexed(source_id: str) -> None:
     source = SOURCES[source_id]
-    raw = (SEED / source.path).read_text(encoding="utf-8")
+    raw = (SEED / local_path(source)).read_text(encoding="utf-8")
     encoded = msgspec.json.encode(meeting_guide.load(source, SEED).documents).decode()
     assert [e for e in set(EMAIL.findall(raw)) if e in encoded] == []

@@ -12,6 +12,7 @@ import pytest
 
 from indexer.records import SourceConfig, SourceLoad, SourceLoadError, SourcesFile
 from indexer.sources import pathways
+from tests.sources import local_path
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seed_data"
@@ -88,7 +89,7 @@ def example(**fields: Any) -> dict[str, Any]:
 
 
 def load_records(tmp_path: Path, records: list[object]) -> SourceLoad:
-    (tmp_path / SOURCE.path).write_text(json.dumps(records), encoding="utf-8")
+    (tmp_path / local_path(SOURCE)).write_text(json.dumps(records), encoding="utf-8")
     return pathways.load(SOURCE, tmp_path)
 
 
@@ -145,7 +146,7 @@ def test_duplicate_ids_are_rejected(tmp_path: Path) -> None:
     ],
 )
 def test_unreadable_files_fail_the_whole_source(tmp_path: Path, content: str, message: str) -> None:
-    (tmp_path / SOURCE.path).write_text(content, encoding="utf-8")
+    (tmp_path / local_path(SOURCE)).write_text(content, encoding="utf-8")
     with pytest.raises(SourceLoadError, match=message):
         pathways.load(SOURCE, tmp_path)
 

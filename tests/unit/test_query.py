@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from service.contract.filters import quote_value
 from service.errors import BadParameterError
 from service.search.query import (
     Limits,
@@ -13,7 +14,6 @@ from service.search.query import (
     build_search_body,
     facets_by_param,
     filter_expression,
-    quote_value,
     validate_codes,
     validate_params,
 )

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from service.contract.documents import Schedule, TimeSlot
+from service.contract.documents import WEEKDAYS, Schedule, TimeSlot, Weekday
 from service.schedules.weekly import (
     BUCKETS_PER_WEEK,
     ScheduleFields,
@@ -31,7 +31,7 @@ NY, LA, LONDON, SYDNEY = (
 )
 
 
-def weekly(zone: str | None, *slots: tuple[str, str, str | None]) -> Schedule:
+def weekly(zone: str | None, *slots: tuple[Weekday, str, str | None]) -> Schedule:
     return Schedule(
         timezone=zone, slots=tuple(TimeSlot(day=d, start=s, end=e) for d, s, e in slots)
     )
@@ -88,8 +88,7 @@ def test_schedule_fields(schedule: Schedule | None, expected: ScheduleFields) ->
 
 
 def test_a_24_7_line_is_open_every_quarter_hour() -> None:
-    days = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-    fields = schedule_fields(weekly(NY, *((d, "00:00", "24:00") for d in days)))
+    fields = schedule_fields(weekly(NY, *((d, "00:00", "24:00") for d in WEEKDAYS)))
     assert fields.open_buckets == tuple(range(BUCKETS_PER_WEEK))
     assert fields.start_minutes == tuple(range(0, 10080, 1440))
 

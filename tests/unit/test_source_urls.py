@@ -16,7 +16,7 @@ import pytest
 
 from indexer.fetch import fetch_url
 from indexer.load import LOADERS
-from indexer.records import SourceConfig, SourceLoadError
+from indexer.records import SourceConfig, SourceFormat, SourceLoadError
 from indexer.sources import hsds
 from tests.httpserve import serve_folder
 
@@ -103,7 +103,7 @@ CASES = [
 
 @pytest.mark.parametrize(("fmt", "folder", "name", "count"), CASES)
 def test_a_url_source_loads_like_the_same_file(
-    fmt: str, folder: Path, name: str, count: int
+    fmt: SourceFormat, folder: Path, name: str, count: int
 ) -> None:
     by_path = SourceConfig(
         id="t",

@@ -25,6 +25,7 @@ from service.contract.vocabulary import (
     LANGUAGES,
     NEEDS,
 )
+from tests.sources import local_path
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seed_data"
@@ -41,7 +42,7 @@ FT, FQHC = SOURCES["findtreatment-ca"], SOURCES["hrsa-fqhc"]
 
 def real_row(source: SourceConfig, encoding: str = "utf-8", **match: str) -> dict[str, str]:
     """The first row of a seed file whose columns equal `match`."""
-    for _line, row in read_rows(SEED / source.path, encoding=encoding):
+    for _line, row in read_rows(SEED / local_path(source), encoding=encoding):
         if all(row[k] == v for k, v in match.items()):
             return row
     raise AssertionError(f"no row {match} in {source.path}")
@@ -401,7 +402,7 @@ def test_crosswalk_codes_are_in_the_vocabularies() -> None:
 
 def test_every_service_name_in_the_file_is_mapped_or_kept_as_a_tag() -> None:
     all_names: set[str] = set()
-    for _line, row in read_rows(SEED / FT.path):
+    for _line, row in read_rows(SEED / local_path(FT)):
         names = findtreatment.service_names(row)
         all_names.update(names)
         services = findtreatment.classify(names)
