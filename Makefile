@@ -4,22 +4,20 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# Re-install only when pyproject.toml changes.
+# Re-install only when pyproject.toml or the developer tools' pins change.
 INSTALLED := $(VENV)/.installed
 SOURCES ?= seed_data/sources.toml
 
-.PHONY: run test install lint typecheck index bench soak clean chromium
+.PHONY: run test install lint typecheck hooks index bench soak clean chromium
 
 # run: start Meilisearch, index seed_data, serve the API on http://127.0.0.1:8000
 run: $(INSTALLED)
 	$(BIN)/pathways
 
-# test: fetch and verify Meilisearch, then lint, type-check and run every test
-test: $(INSTALLED)
+# test: lint and type-check, fetch and verify Meilisearch, then run every test
+test: lint
 	$(BIN)/python -m meili_local ensure
 	@$(MAKE) --no-print-directory chromium
-	$(BIN)/ruff check .
-	$(BIN)/mypy
 	$(BIN)/pytest
 
 install: $(INSTALLED)
@@ -43,15 +41,22 @@ $(BIN)/python:
 		{ echo "Pathways needs Python 3.11 or newer; set PYTHON=python3.11 (or newer)." >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
-$(INSTALLED): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -e '.[dev]'
+$(INSTALLED): pyproject.toml constraints-dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install -e '.[dev]' -c constraints-dev.txt
 	@touch $@
 
+# lint: what the pre-commit hook runs (.pre-commit-config.yaml), over the whole tree
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 typecheck: $(INSTALLED)
 	$(BIN)/mypy
+
+# hooks: run `make lint`'s checks and the file checks on every commit (no network needed)
+hooks: $(INSTALLED)
+	$(BIN)/pre-commit install
 
 # index: re-index seed_data into the Meilisearch named by PATHWAYS_MEILI_URL (and _KEY)
 index: $(INSTALLED)
