@@ -41,7 +41,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     result_cache_entries: int = 512
 
 
-# The defaults, from Settings' own field defaults: `from_env` falls back to these.
+# `from_env` falls back to Settings' own field defaults, so each is written once, in the class.
 DEFAULTS: Final = Settings(meili_url="", meili_api_key="")
 
 

@@ -9,7 +9,6 @@ import msgspec
 import pytest
 import yaml
 
-from service.http.limits import server_cli_flags
 from service.settings import DEFAULTS, PROJECT_ROOT, from_env
 
 URL = {"PATHWAYS_MEILI_URL": "http://127.0.0.1:7700"}
@@ -60,5 +59,3 @@ def test_docker_compose_repeats_no_default() -> None:
     for name, value in api["environment"].items():
         if name in SETTINGS_VARIABLES:
             assert value in ("", f"${{{name}:-}}"), name
-    command = [str(part) for part in api["command"]]
-    assert all(flag in command for flag in server_cli_flags())
