@@ -118,6 +118,7 @@ _CLOCK_RE: Final = re.compile(r"^(\d{1,2})(?::(\d{2}))?(am|pm)?$")
 _AFTER: Final = {("after",), ("from",), ("despues", "de", "las"), ("desde", "las")}
 _BEFORE: Final = {("before",), ("until",), ("antes", "de", "las"), ("hasta", "las")}
 _AT: Final = {("at",), ("a", "las"), ("around",)}
+_OPEN: Final = frozenset({"open", "opened", "abierto", "abierta", "abiertos", "abiertas"})
 
 
 class TimeAsk(msgspec.Struct, frozen=True, kw_only=True):
@@ -171,6 +172,8 @@ def read_time(
                 pieces.append(piece)
             if clock is not None:
                 clocks.append(clock)
+        if size and index > 0 and _open_before(words, taken, index - 1, used):
+            used.append(index - 1)
         used.extend(range(index, index + size))
         index += max(size, 1)
     if not used:
@@ -179,6 +182,11 @@ def read_time(
         taken[position] = True
     phrase = " ".join(words[position] for position in used)
     return _resolve(pieces, clocks, phrase, at=at, tz=tz, meetings=meetings)
+
+
+def _open_before(words: Sequence[str], taken: list[bool], index: int, used: list[int]) -> bool:
+    """Whether the word before a time phrase is "open" ("open tonight", "abierto hoy")."""
+    return words[index] in _OPEN and not taken[index] and index not in used
 
 
 def _match(

@@ -41,7 +41,15 @@ from service.contract.documents import FILTER_FIELDS
 from service.places.cities import choose_city
 from service.places.gazetteer import PlaceIndex
 from service.search.time_words import TimeAsk, read_time
-from service.search.wording import Lexicon, Sense, lexicon, stem, words
+from service.search.wording import (
+    MIN_TYPO_LETTERS,
+    Lexicon,
+    Sense,
+    corrected,
+    lexicon,
+    stem,
+    words,
+)
 
 ReadingKind = Literal["filter", "boost", "time", "place", "crisis"]
 TIME_PARAMS: Final = frozenset({"open_now", "starts_within_min", "day", "time_from", "time_to"})
@@ -168,15 +176,9 @@ def _crisis(found: Sequence[str], taken: list[bool], lex: Lexicon) -> str:
 
 
 def _typo_fixed(word: str, lex: Lexicon) -> str:
-    if len(word) < 5 or word in lex.crisis_words or word in lex.known_words:
+    if len(word) < 5 or word in lex.known_words:
         return word
-    if word in lex.crisis_typos:
-        return lex.crisis_typos[word]
-    for position in range(len(word)):
-        variant = word[:position] + word[position + 1 :]
-        if variant in lex.crisis_typos:
-            return lex.crisis_typos[variant]
-    return word
+    return corrected(word, lex.crisis_typos, lex.crisis_words)
 
 
 def _place(
@@ -195,6 +197,23 @@ def _place(
             if tuple(found[index:end]) == prefix and (span := _city(found, end, places, lex)):
                 taken[index : span[0]] = [True] * (span[0] - index)
                 return " ".join(found[index : span[0]]), span[1]
+    return _trailing_city(found, taken, lex, places)
+
+
+def _trailing_city(
+    found: Sequence[str], taken: list[bool], lex: Lexicon, places: PlaceIndex
+) -> tuple[str, tuple[str, tuple[str, ...]] | None]:
+    """ "AA meetings San Francisco CA": a city and its state code ending the query."""
+    if len(found) < 2 or len(found[-1]) != 2 or places.state_code(found[-1]) is None:
+        return "", None
+    for size in range(min(_MAX_PLACE_WORDS, len(found)), 1, -1):
+        start = len(found) - size
+        if _phrase_at(found, start, lex):
+            continue
+        choice = choose_city(" ".join(found[start:]), places)
+        if choice is not None:
+            taken[start:] = [True] * size
+            return " ".join(found[start:]), (choice.place.label, ())
     return "", None
 
 
@@ -218,6 +237,12 @@ def _city(
     return None
 
 
+def _spelled(word: str, lex: Lexicon) -> str:
+    if len(word) < MIN_TYPO_LETTERS or word in lex.stop_words or word.isdigit():
+        return word
+    return corrected(word, lex.typos, lex.known_words)
+
+
 def _phrase_at(found: Sequence[str], start: int, lex: Lexicon) -> bool:
     """Whether a lexicon phrase starts here ("in person", "en español" are no places)."""
     stems = [stem(w, lex.forms) for w in found[start : start + lex.longest]]
@@ -225,7 +250,7 @@ def _phrase_at(found: Sequence[str], start: int, lex: Lexicon) -> bool:
 
 
 def _senses(found: Sequence[str], taken: list[bool], lex: Lexicon) -> list[tuple[Sense, str]]:
-    stems = [stem(w, lex.forms) for w in found]
+    stems = [stem(_spelled(w, lex), lex.forms) for w in found]
     read: list[tuple[Sense, str]] = []
     relatives: list[tuple[int, int]] = []
     index = 0

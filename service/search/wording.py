@@ -30,6 +30,8 @@ _DROPPED: Final = str.maketrans({"'": None, "\u2019": None, "`": None, ".": None
 _WORD_RE: Final = re.compile(r"\d{1,2}:\d{2}(?:am|pm)?|[a-z0-9]+")
 _ENDINGS: Final = ("iendo", "ando", "ies", "ing", "es", "ed", "er", "ar", "ir", "s", "e")
 _MIN_STEM: Final = 2
+# Shorter words are too often another real word one letter away ("saber" / "sober").
+MIN_TYPO_LETTERS: Final = 6
 # "stopping" -> "stop", but "falls" -> "fall" and "kisses" -> "kiss".
 _KEEP_DOUBLE: Final = frozenset("aeiouylsz")
 _PARAMS: Final = frozenset(f.param for f in FILTER_FIELDS)
@@ -85,6 +87,8 @@ class Lexicon(msgspec.Struct, frozen=True, kw_only=True):
     crisis_typos: dict[str, str]
     # Every word of the lexicon's phrases: a word the lexicon knows is never a typo.
     known_words: frozenset[str]
+    # The same for the lexicon's words of six letters or more, read as phrases' words.
+    typos: dict[str, str]
     first_words: frozenset[str]
     # Per "param:code", the raw phrases by language, for coverage tests and index keywords.
     by_code: dict[str, dict[str, tuple[str, ...]]]
@@ -165,19 +169,33 @@ def lexicon() -> Lexicon:
         crisis_words=crisis_words,
         crisis_typos=_typos(crisis_words),
         known_words=frozenset(vocabulary_words),
+        typos=_typos(frozenset(w for w in vocabulary_words if len(w) >= MIN_TYPO_LETTERS)),
         first_words=frozenset(key[0] for key in phrases),
         by_code={c: {lang: tuple(t) for lang, t in v.items()} for c, v in by_code.items()},
         exempt=raw.exempt,
     )
 
 
-def _typos(crisis_words: frozenset[str]) -> dict[str, str]:
+def _typos(correct: frozenset[str]) -> dict[str, str]:
     typos: dict[str, str] = {}
-    for word in sorted(crisis_words):
+    for word in sorted(correct):
         for position in range(len(word)):
             typos.setdefault(word[:position] + word[position + 1 :], word)
-    typos.update((word, word) for word in crisis_words)
+    typos.update((word, word) for word in correct)
     return typos
+
+
+def corrected(word: str, typos: dict[str, str], known: frozenset[str]) -> str:
+    """The known word a word is one typo away from (missing, extra, wrong or swapped letter)."""
+    if word in known:
+        return word
+    if word in typos:
+        return typos[word]
+    for position in range(len(word)):
+        variant = word[:position] + word[position + 1 :]
+        if variant in typos:
+            return typos[variant]
+    return word
 
 
 def _sense(code: str, entry: _Entry) -> Sense:

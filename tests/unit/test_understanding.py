@@ -121,6 +121,8 @@ PLACES: list[tuple[str, str | None, tuple[str, ...], str]] = [
     ("na meeting near 19103", "19103", (), ""),
     ("detox 20001", "20001", (), ""),
     ("shelter near Philadelphia, PA", "Philadelphia, PA", (), ""),
+    ("AA meetings San Francisco CA", "San Francisco, CA", (), ""),
+    ("detox philadelphia pa", "Philadelphia, PA", (), ""),
     # Not places: lexicon phrases after "in", an unknown ZIP, a number that is a step.
     ("meeting in person", None, (), ""),
     ("meeting in spanish", None, (), ""),
@@ -152,8 +154,9 @@ CRISIS: list[str] = [
     "I want to die",
     "i wanna die",
     "im going to kill myself",
+    "im going to kill my self",
     "I am going to kill myself",
-    "i’m going to kill myself tonight",
+    "i\u2019m going to kill myself tonight",
     "I can't go on",
     "i cant go on anymore",
     "end my life",
@@ -211,6 +214,9 @@ def test_not_crisis(places: PlaceIndex, q: str) -> None:
         ("evicted", {"need": ["housing_assistance", "shelter"]}),
         ("homeless", {"need": ["shelter"]}),
         ("walk in detox", {"need": ["detox"]}),
+        ("alcoholics anonymus", {"kind": ["meeting"], "need": ["alcohol"]}),
+        ("shleter", {"need": ["shelter"]}),
+        ("naloxne", {"need": ["harm_reduction"]}),
         ("aaa", {}),
         ("bacalao", {}),
     ],
@@ -266,6 +272,7 @@ def test_boosts(places: PlaceIndex, q: str, boosts: dict[str, list[str]]) -> Non
         ("evening meetings", {"time_from": "17:00"}, True),
         ("ahora", {"starts_within_min": "60"}, True),
         ("hoy", {"day": ["tue"], "time_from": "20:30"}, True),
+        ("meeting open tonight", {"day": ["tue"], "time_from": "20:30"}, True),
     ],
 )
 def test_time_words(
@@ -317,3 +324,23 @@ def test_labels_in_both_languages(places: PlaceIndex) -> None:
         ("near 20001", "cerca de 20001"),
         ("tonight", "esta noche"),
     ]
+
+
+def test_open_before_a_time_is_part_of_it(places: PlaceIndex) -> None:
+    assert read("shelter open tonight", places).text == ""
+    assert read("open meeting", places).text == "open"
+
+
+def test_short_words_are_not_corrected(places: PlaceIndex) -> None:
+    # "saber" is one letter from "sober": words under six letters are taken as typed.
+    understood = read("quiero saber", places)
+    assert understood.text == "saber"
+    assert understood.filter_params() == {}
+
+
+def test_every_crisis_phrase_of_the_evaluation_set_is_read_as_crisis(places: PlaceIndex) -> None:
+    from bench.search_eval import load_queries
+
+    for query in load_queries():
+        understood = understand(query.q, near=query.near, at=query.at, places=places)
+        assert understood.crisis == ("crisis" in query.tags), query.q
