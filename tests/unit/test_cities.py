@@ -6,6 +6,7 @@ import pytest
 
 from service.places.cities import choose_city
 from service.places.gazetteer import PlaceIndex
+from service.places.geocoder import Gazetteer, PlaceNotFoundError, PlaceSyntaxError
 
 
 @pytest.fixture(scope="module")
@@ -79,3 +80,39 @@ def test_state_code(places: PlaceIndex) -> None:
         "DC",
         None,
     ]
+
+
+@pytest.fixture(scope="module")
+def gazetteer() -> Gazetteer:
+    return Gazetteer.load()
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "others"),
+    [
+        ("19103", "19103", 0),
+        ("Philadelphia, PA", "Philadelphia, PA", 0),
+        ("39.95,-75.17", "39.95,-75.17", 0),
+        ("Philadelphia", "Philadelphia, PA", 3),
+        ("Washington DC", "Washington, DC", 0),
+        ("Los Ángeles", "Los Angeles, CA", 0),
+    ],
+)
+def test_resolve_choice(gazetteer: Gazetteer, text: str, label: str, others: int) -> None:
+    choice = gazetteer.resolve_choice(text)
+    assert (choice.place.label, len(choice.others)) == (label, others)
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("Nowhereville", PlaceSyntaxError),
+        ("Nowhereville, PA", PlaceNotFoundError),
+        ("", PlaceSyntaxError),
+    ],
+)
+def test_resolve_choice_keeps_the_errors(
+    gazetteer: Gazetteer, text: str, error: type[Exception]
+) -> None:
+    with pytest.raises(error):
+        gazetteer.resolve_choice(text)
