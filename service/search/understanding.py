@@ -5,9 +5,8 @@ gazetteer is passed in. Words are folded and stemmed alike on both sides (wordin
 
 Steps, each taking the words it uses so that no word is read twice:
 1. crisis phrases ("kill myself", "quiero morir"), one typo allowed in longer words;
-2. place words: a ZIP anywhere, "in|near|around|en|cerca de <city>", or a trailing
-   "City ST" / "City, ST"; a city is chosen as service/places/cities.py chooses it;
-3. lexicon phrases, longest first;
+2. place words (place_words.py): a ZIP, "in|near|en|cerca de <city>", a trailing "City ST";
+3. lexicon phrases, longest first (one typo allowed in words of six letters or more);
 4. time words (time_words.py);
 5. what is left, minus stop words, is the text for full-text search ("" if nothing is left).
 
@@ -38,8 +37,8 @@ from typing import Final, Literal
 import msgspec
 
 from service.contract.documents import FILTER_FIELDS
-from service.places.cities import choose_city
 from service.places.gazetteer import PlaceIndex
+from service.search.place_words import read_place
 from service.search.time_words import TimeAsk, read_time
 from service.search.wording import (
     MIN_TYPO_LETTERS,
@@ -54,12 +53,11 @@ from service.search.wording import (
 ReadingKind = Literal["filter", "boost", "time", "place", "crisis"]
 TIME_PARAMS: Final = frozenset({"open_now", "starts_within_min", "day", "time_from", "time_to"})
 _TERMS: Final = {(f.param, t.code): t for f in FILTER_FIELDS for t in f.vocabulary.terms}
+_CRISIS_LABELS: Final = ("Crisis help first", "Ayuda en crisis primero")
 _SUBSTANCES: Final = frozenset({"alcohol", "drugs", "opioids", "substance_use"})
 _SPANISH: Final = frozenset(
     "quiero necesito donde puedo busco tengo ayuda para las una estoy hay mi mis esta".split()
 )
-_PREPOSITIONS: Final = (("cerca", "de"), ("close", "to"), ("in",), ("near",), ("around",), ("en",))
-_MAX_PLACE_WORDS: Final = 4
 
 
 class Reading(msgspec.Struct, frozen=True, kw_only=True):
@@ -96,6 +94,7 @@ class Understanding(msgspec.Struct, frozen=True, kw_only=True):
             filters=tuple(r for r in self.filters if r.param not in given),
             boosts=tuple(r for r in self.boosts if r.param not in given),
             time=None if given & TIME_PARAMS else self.time,
+            time_filters=self.time_filters and not given & TIME_PARAMS,
             place=None if explicit_place else self.place,
             place_others=() if explicit_place else self.place_others,
         )
@@ -123,7 +122,7 @@ def understand(
     found = words(q)
     taken = [False] * len(found)
     crisis = _crisis(found, taken, lex)
-    place_phrase, choice = _place(found, taken, lex, places)
+    place_phrase, choice = read_place(found, taken, lex, places)
     place_taken = list(taken)
     senses = _senses(found, taken, lex)
     filters, boosts = _sorted(senses, found, place_taken, lex)
@@ -143,15 +142,9 @@ def understand(
     )
     if choice is not None and near is None:
         result = msgspec.structs.replace(result, place=choice[0], place_others=choice[1])
-    prior = (
-        [
-            _reading(
-                "crisis", "crisis", "true", crisis, "Crisis help first", "Ayuda en crisis primero"
-            )
-        ]
-        if crisis
-        else []
-    )
+    prior: list[Reading] = []
+    if crisis:
+        prior.append(_reading("crisis", "crisis", "true", crisis, *_CRISIS_LABELS))
     if result.place is not None:
         label = result.place
         prior.append(
@@ -181,72 +174,10 @@ def _typo_fixed(word: str, lex: Lexicon) -> str:
     return corrected(word, lex.crisis_typos, lex.crisis_words)
 
 
-def _place(
-    found: Sequence[str], taken: list[bool], lex: Lexicon, places: PlaceIndex | None
-) -> tuple[str, tuple[str, tuple[str, ...]] | None]:
-    for index, word in enumerate(found):
-        if len(word) == 5 and word.isdigit() and (places is None or places.lookup_zip(word)):
-            start = _preposition_before(found, index)
-            taken[start : index + 1] = [True] * (index + 1 - start)
-            return " ".join(found[start : index + 1]), (word, ())
-    if places is None:
-        return "", None
-    for index in range(len(found)):
-        for prefix in _PREPOSITIONS:
-            end = index + len(prefix)
-            if tuple(found[index:end]) == prefix and (span := _city(found, end, places, lex)):
-                taken[index : span[0]] = [True] * (span[0] - index)
-                return " ".join(found[index : span[0]]), span[1]
-    return _trailing_city(found, taken, lex, places)
-
-
-def _trailing_city(
-    found: Sequence[str], taken: list[bool], lex: Lexicon, places: PlaceIndex
-) -> tuple[str, tuple[str, tuple[str, ...]] | None]:
-    """ "AA meetings San Francisco CA": a city and its state code ending the query."""
-    if len(found) < 2 or len(found[-1]) != 2 or places.state_code(found[-1]) is None:
-        return "", None
-    for size in range(min(_MAX_PLACE_WORDS, len(found)), 1, -1):
-        start = len(found) - size
-        if _phrase_at(found, start, lex):
-            continue
-        choice = choose_city(" ".join(found[start:]), places)
-        if choice is not None:
-            taken[start:] = [True] * size
-            return " ".join(found[start:]), (choice.place.label, ())
-    return "", None
-
-
-def _preposition_before(found: Sequence[str], index: int) -> int:
-    for prefix in _PREPOSITIONS:
-        if tuple(found[max(0, index - len(prefix)) : index]) == prefix:
-            return index - len(prefix)
-    return index
-
-
-def _city(
-    found: Sequence[str], start: int, places: PlaceIndex, lex: Lexicon
-) -> tuple[int, tuple[str, tuple[str, ...]]] | None:
-    if start >= len(found) or _phrase_at(found, start, lex):
-        return None
-    for size in range(min(_MAX_PLACE_WORDS, len(found) - start), 0, -1):
-        choice = choose_city(" ".join(found[start : start + size]), places)
-        if choice is not None:
-            others = tuple(p.label for p in choice.others)
-            return start + size, (choice.place.label, others)
-    return None
-
-
 def _spelled(word: str, lex: Lexicon) -> str:
     if len(word) < MIN_TYPO_LETTERS or word in lex.stop_words or word.isdigit():
         return word
     return corrected(word, lex.typos, lex.known_words)
-
-
-def _phrase_at(found: Sequence[str], start: int, lex: Lexicon) -> bool:
-    """Whether a lexicon phrase starts here ("in person", "en español" are no places)."""
-    stems = [stem(w, lex.forms) for w in found[start : start + lex.longest]]
-    return any(tuple(stems[:size]) in lex.phrases for size in range(1, len(stems) + 1))
 
 
 def _senses(found: Sequence[str], taken: list[bool], lex: Lexicon) -> list[tuple[Sense, str]]:

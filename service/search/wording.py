@@ -4,11 +4,14 @@ The normalizer, applied alike to the lexicon's phrases and to what people type:
 - fold: case, accents ("dónde" = "donde"), apostrophes ("I'm" = "im", "can't" = "cant"),
   dots ("A.A." = "aa", "p.m." = "pm"); any other punctuation separates words;
 - stem: irregular forms first ([forms] in the lexicon: "drank" -> "drink", "duermo" ->
-  "dormir"), then one or two common English or Spanish endings are cut ("-ing", "-ed", "-s",
-  "-es", "-ies", "-ando", "-iendo", "-ar", "-er", "-ir", a final "-e"), keeping at least two
-  letters and undoubling a final consonant, so "drinking", "drinks" and "drink" meet, as do
-  "dormir" and "duermo", "usando" and "using". Stems only ever meet other stems, so a stem
-  need not be a word.
+  "dormir"; a form written "=word" is final, so "housing" stays apart from "house"), then
+  one or two common English or Spanish endings are cut ("-ing", "-ed", "-s", "-es", "-ies",
+  "-ando", "-iendo", "-ar", "-er", "-ir", a final "-e"), keeping at least two letters and
+  undoubling a final consonant, so "drinking", "drinks" and "drink" meet, as do "dormir" and
+  "duermo", "usando" and "using". Stems only ever meet other stems, so a stem need not be a
+  word;
+- typos: a word of six letters or more that the lexicon does not know, one letter away from
+  one it does (missing, extra, wrong or swapped), is read as that word ("shleter").
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 from typing import Final, Literal
@@ -34,7 +38,7 @@ _MIN_STEM: Final = 2
 MIN_TYPO_LETTERS: Final = 6
 # "stopping" -> "stop", but "falls" -> "fall" and "kisses" -> "kiss".
 _KEEP_DOUBLE: Final = frozenset("aeiouylsz")
-_PARAMS: Final = frozenset(f.param for f in FILTER_FIELDS)
+_CODES: Final = {f.param: f.vocabulary.codes for f in FILTER_FIELDS}
 
 
 class Sense(msgspec.Struct, frozen=True, kw_only=True):
@@ -176,6 +180,12 @@ def lexicon() -> Lexicon:
     )
 
 
+def phrase_at(found: Sequence[str], start: int, lex: Lexicon) -> bool:
+    """Whether a lexicon phrase starts here ("in person", "en español" are no places)."""
+    stems = [stem(w, lex.forms) for w in found[start : start + lex.longest]]
+    return any(tuple(stems[:size]) in lex.phrases for size in range(1, len(stems) + 1))
+
+
 def _typos(correct: frozenset[str]) -> dict[str, str]:
     typos: dict[str, str] = {}
     for word in sorted(correct):
@@ -200,6 +210,6 @@ def corrected(word: str, typos: dict[str, str], known: frozenset[str]) -> str:
 
 def _sense(code: str, entry: _Entry) -> Sense:
     param, _, value = code.partition(":")
-    if param not in _PARAMS:
-        raise ValueError(f"lexicon: {code!r} names no search parameter")
+    if value not in _CODES.get(param, ()):
+        raise ValueError(f"lexicon: {code!r} is not a code of a search parameter's vocabulary")
     return Sense(param=param, code=value, strength=entry.strength, context=entry.context)
