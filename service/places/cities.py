@@ -5,7 +5,8 @@ person would expect: "City, ST" / "City ST" / "City State" names that city; a ba
 the most populous place of that name, and the others of the same name are offered so the
 person can switch ("Portland" -> Portland, OR, with Portland, ME offered). A bare name is
 tried before a trailing state, so "Kansas City" stays a city and "New York" is the city.
-Accents, case and punctuation are folded (`normalize_name`), so "Los Ángeles" works.
+Accents, case and punctuation are folded (`normalize_name`), so "Los Ángeles" works, and a
+few nicknames are known ("Philly", "NYC", "DC", "SF").
 """
 
 from __future__ import annotations
@@ -14,8 +15,15 @@ from typing import Final
 
 import msgspec
 
-from service.places.gazetteer import Place, PlaceIndex
+from service.places.gazetteer import Place, PlaceIndex, normalize_name
 
+# Names people use for a few large cities that no gazetteer row carries.
+NICKNAMES: Final = {
+    "philly": ("Philadelphia", "PA"),
+    "nyc": ("New York", "NY"),
+    "dc": ("Washington", "DC"),
+    "sf": ("San Francisco", "CA"),
+}
 # Longest state names have three words ("District of Columbia", "New Hampshire" has two).
 _MAX_STATE_WORDS: Final = 3
 MAX_OTHERS: Final = 5
@@ -43,6 +51,9 @@ def choose_city(
     if "," in words:
         cut = len(words) - 1 - words[::-1].index(",")
         return _in_state(" ".join(words[:cut]), " ".join(words[cut + 1 :]), places)
+    nickname = NICKNAMES.get(normalize_name(" ".join(words)))
+    if nickname is not None:
+        return _in_state(*nickname, places)
     named = places.cities_named(" ".join(words))
     if named:
         return CityChoice(place=named[0], others=tuple(named[1 : 1 + max_others]))

@@ -118,6 +118,12 @@ _CLOCK_RE: Final = re.compile(r"^(\d{1,2})(?::(\d{2}))?(am|pm)?$")
 _AFTER: Final = {("after",), ("from",), ("despues", "de", "las"), ("desde", "las")}
 _BEFORE: Final = {("before",), ("until",), ("antes", "de", "las"), ("hasta", "las")}
 _AT: Final = {("at",), ("a", "las"), ("around",)}
+# "a las 8 de la noche": Spanish says am or pm with the part of the day.
+_SPANISH_MERIDIEM: Final[dict[tuple[str, ...], str]] = {
+    ("de", "la", "manana"): "am",
+    ("de", "la", "tarde"): "pm",
+    ("de", "la", "noche"): "pm",
+}
 _OPEN: Final = frozenset({"open", "opened", "abierto", "abierta", "abiertos", "abiertas"})
 
 
@@ -218,6 +224,8 @@ def _clock(words: Sequence[str], start: int, side: str, *, bare: bool) -> tuple[
     size = 1
     if meridiem is None and start + 1 < len(words) and words[start + 1] in ("am", "pm"):
         meridiem, size = words[start + 1], 2
+    elif meridiem is None and (said := _SPANISH_MERIDIEM.get(tuple(words[start + 1 : start + 4]))):
+        meridiem, size = said, 4
     if bare and meridiem is None and match[2] is None:
         return None  # a lone number is a count, a step or a ZIP, not a time
     if hour > 23 or minute > 59 or (meridiem is not None and not 1 <= hour <= 12):

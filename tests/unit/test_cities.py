@@ -116,3 +116,18 @@ def test_resolve_choice_keeps_the_errors(
 ) -> None:
     with pytest.raises(error):
         gazetteer.resolve_choice(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("Philly", "Philadelphia, PA"),
+        ("NYC", "New York City, NY"),
+        ("D.C.", "Washington, DC"),
+        ("SF", "San Francisco, CA"),
+    ],
+)
+def test_nicknames(places: PlaceIndex, text: str, label: str) -> None:
+    choice = choose_city(text, places)
+    assert choice is not None
+    assert choice.place.label == label

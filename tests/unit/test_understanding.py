@@ -120,6 +120,8 @@ PLACES: list[tuple[str, str | None, tuple[str, ...], str]] = [
     ("reunión cerca de Los Ángeles", "Los Angeles, CA", (), ""),
     ("na meeting near 19103", "19103", (), ""),
     ("detox 20001", "20001", (), ""),
+    ("need a bed tonight in philly", "Philadelphia, PA", (), ""),
+    ("shelter in D.C.", "Washington, DC", (), ""),
     ("shelter near Philadelphia, PA", "Philadelphia, PA", (), ""),
     ("AA meetings San Francisco CA", "San Francisco, CA", (), ""),
     ("detox philadelphia pa", "Philadelphia, PA", (), ""),
@@ -269,6 +271,8 @@ def test_boosts(places: PlaceIndex, q: str, boosts: dict[str, list[str]]) -> Non
         ("at 7pm", {"time_from": "19:00", "time_to": "20:00"}, True),
         ("7:30pm", {"time_from": "19:30", "time_to": "20:30"}, True),
         ("a las 7", {"time_from": "19:00", "time_to": "20:00"}, True),
+        ("a las 7 de la mañana", {"time_from": "07:00", "time_to": "08:00"}, True),
+        ("a las 8 de la noche", {"time_from": "20:00", "time_to": "21:00"}, True),
         ("evening meetings", {"time_from": "17:00"}, True),
         ("ahora", {"starts_within_min": "60"}, True),
         ("hoy", {"day": ["tue"], "time_from": "20:30"}, True),
@@ -344,3 +348,64 @@ def test_every_crisis_phrase_of_the_evaluation_set_is_read_as_crisis(places: Pla
     for query in load_queries():
         understood = understand(query.q, near=query.near, at=query.at, places=places)
         assert understood.crisis == ("crisis" in query.tags), query.q
+
+
+@pytest.mark.parametrize(
+    ("at", "params"),
+    [
+        # The night US clocks go back (2026-11-01 02:00 EDT -> 01:00 EST), both sides.
+        ("2026-11-01T01:30:00Z", {"day": ["sat"], "time_from": "21:30"}),
+        ("2026-11-02T01:30:00Z", {"day": ["sun"], "time_from": "20:30"}),
+        # The night they go forward (2026-03-08 02:00 EST -> 03:00 EDT), both sides.
+        ("2026-03-08T01:30:00Z", {"day": ["sat"], "time_from": "20:30"}),
+        ("2026-03-09T01:30:00Z", {"day": ["sun"], "time_from": "21:30"}),
+    ],
+)
+def test_tonight_across_daylight_saving_changes(
+    places: PlaceIndex, at: str, params: dict[str, object]
+) -> None:
+    understood = understand(
+        "tonight", at=datetime.fromisoformat(at), tz="America/New_York", places=places
+    )
+    assert understood.time is not None
+    assert understood.time.params() == params
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        "tonight",
+        "now",
+        "detox now",
+        "tomorrow morning",
+        "los domingos",
+        "after 6",
+        "at 7pm",
+        "before 9am",
+        "today",
+        "this morning",
+        "weekend evenings",
+    ],
+)
+def test_time_params_pass_the_search_validation(places: PlaceIndex, q: str) -> None:
+    from service.schedules.params import validate_time_params
+
+    time = read(q, places).time
+    assert time is not None
+    values = time.params()
+    day = values.get("day")
+    checked = validate_time_params(
+        open_now=_text(values.get("open_now")),
+        starts_within_min=_text(values.get("starts_within_min")),
+        day=day if isinstance(day, list) else None,
+        time_from=_text(values.get("time_from")),
+        time_to=_text(values.get("time_to")),
+        at=AT.isoformat(),
+        tz=None,
+        now=AT,
+    )
+    assert checked.filters
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
