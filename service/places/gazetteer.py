@@ -77,11 +77,13 @@ class PlaceIndex:
         self._places = places
         self._state_codes = state_codes
         self._cities: dict[tuple[str, str], _PlaceRow] = {}
+        self._by_name: dict[str, list[_PlaceRow]] = {}
         self._grid: dict[_GridKey, list[tuple[float, float, int]]] = {}
         self._lat_range = (min(p[2] for p in places), max(p[2] for p in places))
         self._lng_range = (min(p[3] for p in places), max(p[3] for p in places))
         for index, place in enumerate(places):
             key = (normalize_name(place[0]), place[1])
+            self._by_name.setdefault(key[0], []).append(place)
             best = self._cities.get(key)
             if best is None or place[4] > best[4]:
                 self._cities[key] = place
@@ -132,6 +134,20 @@ class PlaceIndex:
         if place is not None:
             return _city_place(place)
         return self._usps_city(folded, code)
+
+    def state_code(self, name: str) -> str | None:
+        """The USPS code of a state given by code or full name ("pa", "Pennsylvania")."""
+        return self._state_codes.get(normalize_name(name))
+
+    def cities_named(self, name: str) -> list[Place]:
+        """Every place of that name in any state, the most populous first."""
+        folded = normalize_name(name)
+        rows = self._by_name.get(folded, []) + self._by_name.get(f"{folded} city", [])
+        best: dict[str, _PlaceRow] = {}
+        for row in rows:
+            if row[1] not in best or row[4] > best[row[1]][4]:
+                best[row[1]] = row
+        return [_city_place(row) for row in sorted(best.values(), key=lambda r: -r[4])]
 
     def _usps_city(self, folded: str, code: str) -> Place | None:
         # Towns under GeoNames' 500-people cut still have a post office: average its ZIPs.

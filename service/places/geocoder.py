@@ -18,6 +18,7 @@ from geopy.geocoders.base import (  # type: ignore[import-untyped, unused-ignore
 )
 from geopy.location import Location  # type: ignore[import-untyped, unused-ignore]
 
+from service.places.cities import CityChoice, choose_city
 from service.places.gazetteer import Place, PlaceIndex
 
 __all__ = [
@@ -138,6 +139,16 @@ class Gazetteer(PlaceIndex):
         if place is None:
             raise PlaceNotFoundError(text.strip())
         return place
+
+    def resolve_choice(self, text: str) -> CityChoice:
+        """`resolve`, also taking a bare or comma-less city name ("Washington DC", "Portland")."""
+        try:
+            return CityChoice(place=self.resolve(text))
+        except (PlaceSyntaxError, PlaceNotFoundError) as error:
+            choice = choose_city(text, self) if len(text) <= MAX_PLACE_CHARS else None
+            if choice is None:
+                raise error from None
+            return choice
 
     def _point_place(self, query: PointQuery) -> Place:
         near = self.nearest_place(query.lat, query.lng)
