@@ -64,4 +64,3 @@ class IndexSettings(SettingsPart, frozen=True, kw_only=True):
         # Through JSON, so tuples come back as the lists a JSON body holds.
         body: dict[str, Any] = msgspec.json.decode(msgspec.json.encode(self))
         return body
-
