@@ -228,6 +228,11 @@ class MeiliAdmin:
             info = self._client.index(uid).update_settings(settings.to_meili())
         return self.wait(_task_uid(info))
 
+    def settings(self, uid: str) -> dict[str, Any]:
+        """Every setting of an index, as Meilisearch reports them."""
+        with _mapped():
+            return self._client.index(uid).get_settings()
+
     def enqueue_documents(self, uid: str, payload: bytes) -> int:
         """Enqueue adding or replacing documents (a JSON array); returns the task uid."""
         with _mapped():
@@ -270,9 +275,11 @@ class MeiliAdmin:
             # The client raises its timeout error both for a request that timed out (with
             # the cause attached) and for a task still running at the deadline (without).
             cause = exc.__cause__
-            if isinstance(cause, MeilisearchTimeoutError) and cause.__cause__ is None:
-                raise TaskFailedError(self.get_task(task_uid), waited_s=waited_s) from cause
-            raise
+            if not isinstance(cause, MeilisearchTimeoutError) or cause.__cause__ is not None:
+                raise
+            task = self.get_task(task_uid)
+            if not task.finished:
+                raise TaskFailedError(task, waited_s=waited_s) from cause
         # Meilisearch reports a failed task as an ordinary answer: check every one.
         if task.status != "succeeded":
             raise TaskFailedError(task)
