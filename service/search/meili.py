@@ -15,6 +15,7 @@ few milliseconds per call are nothing next to indexing.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Final, Literal
@@ -50,7 +51,8 @@ __all__ = [
 # A bulk load of tens of thousands of documents takes tens of seconds; the client's own
 # default (5 s) would give up on a healthy server.
 TASK_TIMEOUT_S: Final = 600.0
-TASK_POLL_S: Final = 0.05
+TASK_FIRST_POLL_S: Final = 0.01
+TASK_LAST_POLL_S: Final = 0.5
 
 # What Meilisearch answers a key that may not do what was asked.
 KEY_REFUSED: Final = frozenset({"invalid_api_key", "missing_authorization_header"})
@@ -261,25 +263,20 @@ class MeiliAdmin:
 
     def wait(self, task_uid: int, *, timeout_s: float | None = None) -> MeiliTask:
         """Wait for a task; TaskFailedError unless it succeeded in time."""
+        # Our loop, not the client's `wait_for_task`: it backs off, so a long bulk load is
+        # polled twice a second rather than twenty times (each poll is parsed into a model),
+        # and running out of time is not confused with a request timing out.
         waited_s = self.task_timeout_s if timeout_s is None else timeout_s
-        try:
-            with _mapped():
-                task = _task(
-                    self._client.wait_for_task(
-                        task_uid,
-                        timeout_in_ms=math.ceil(waited_s * 1000),
-                        interval_in_ms=math.ceil(TASK_POLL_S * 1000),
-                    )
-                )
-        except SearchUnavailableError as exc:
-            # The client raises its timeout error both for a request that timed out (with
-            # the cause attached) and for a task still running at the deadline (without).
-            cause = exc.__cause__
-            if not isinstance(cause, MeilisearchTimeoutError) or cause.__cause__ is not None:
-                raise
+        deadline = time.monotonic() + waited_s
+        delay_s = TASK_FIRST_POLL_S
+        task = self.get_task(task_uid)
+        while not task.finished:
+            left_s = deadline - time.monotonic()
+            if left_s <= 0:
+                raise TaskFailedError(task, waited_s=waited_s)
+            time.sleep(min(delay_s, left_s))
+            delay_s = min(delay_s * 1.5, TASK_LAST_POLL_S)
             task = self.get_task(task_uid)
-            if not task.finished:
-                raise TaskFailedError(task, waited_s=waited_s) from cause
         # Meilisearch reports a failed task as an ordinary answer: check every one.
         if task.status != "succeeded":
             raise TaskFailedError(task)
