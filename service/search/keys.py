@@ -61,7 +61,7 @@ def ensure_search_key(url: str, admin_key: str, index: str, *, timeout_s: float 
         doing = "create the search key"
         return admin.create_key(_key_body(uid, index)).key
     except SearchUnavailableError as exc:
-        raise MeiliKeyError(f"cannot reach Meilisearch at {url}: {exc}") from exc
+        raise MeiliKeyError(f"cannot reach Meilisearch at {url} ({exc})") from exc
     except SearchQueryError as exc:
         hint = (
             ": the key given is not the master key (or an admin key with `keys.*` rights)"
