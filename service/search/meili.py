@@ -4,7 +4,7 @@ Every Meilisearch failure becomes one of our errors here and nowhere else: no an
 timeout or a 5xx is `SearchUnavailableError`; a 4xx is `SearchQueryError` carrying
 Meilisearch's error `code`; a task that ends `failed` or `canceled`, or does not end in time,
 is `TaskFailedError`, naming the task and Meilisearch's code. The API's async search client
-(client.py) maps its answers with the same `answer_error`.
+(client.py) maps its answers with the same functions (`read_error`, `unreachable_error`).
 
 `MeiliAdmin` does the administration (indexes, settings, documents, tasks, swaps, keys) for
 the indexer and the key set-up, through the official `meilisearch` client. That client opens
