@@ -65,7 +65,9 @@ def ingest_raw(server: ManagedMeilisearch, ndjson: Path, *, chunk_docs: int = 50
     """Seconds for Meilisearch to ingest the prepared NDJSON with our index settings."""
     with _client(server) as client:
         _wait(client, client.post("/indexes", json={"uid": RAW_INDEX, "primaryKey": "id"}))
-        _wait(client, client.patch(f"/indexes/{RAW_INDEX}/settings", json=INDEX_SETTINGS))
+        _wait(
+            client, client.patch(f"/indexes/{RAW_INDEX}/settings", json=INDEX_SETTINGS.to_meili())
+        )
         lines = ndjson.read_bytes().splitlines(keepends=True)
         started = time.perf_counter()
         # Chunks stay under Meilisearch's 100 MB payload limit.

@@ -24,11 +24,12 @@ from tqdm import tqdm
 
 from indexer.load import load_sources, read_sources_file
 from indexer.pipeline import GeocoderOptions, add_geocoder_arguments, placing, prepare, store
-from indexer.publish import MeiliUnreachableError, Publisher, PublishError, publish
+from indexer.publish import PublishError, publish
 from indexer.records import SourceConfig, SourceLoadError
 from indexer.report import RunReport, write_rejections, write_summary
 from indexer.sync import run_sync
 from service.contract.documents import IndexedDocument
+from service.search.meili import MeiliAdmin, SearchQueryError, SearchUnavailableError
 from service.settings import DEFAULT_INDEX, PROJECT_ROOT
 
 EXIT_OK, EXIT_BAD_DATA, EXIT_UNREACHABLE = 0, 1, 2
@@ -139,22 +140,20 @@ def _publish(
     progress: bool,
     out: TextIO,
 ) -> int:
-    publisher = Publisher(url=args.meili_url, api_key=args.meili_key)
+    admin = MeiliAdmin(url=args.meili_url, api_key=args.meili_key)
     try:
         with tqdm(total=len(documents), desc="publishing", unit="doc", disable=not progress) as bar:
 
             def advance(count: int) -> None:
                 bar.update(count)
 
-            publish(publisher, documents, index=args.index, on_batch=advance)
-    except MeiliUnreachableError as exc:
+            publish(admin, documents, index=args.index, on_batch=advance)
+    except SearchUnavailableError as exc:
         print(f"error: {exc}. The live index is unchanged.", file=out)
         return EXIT_UNREACHABLE
-    except PublishError as exc:
+    except (SearchQueryError, PublishError) as exc:
         print(f"error: publishing failed: {exc}. The live index is unchanged.", file=out)
         return EXIT_UNREACHABLE
-    finally:
-        publisher.close()
     return EXIT_OK
 
 

@@ -36,10 +36,11 @@ import msgspec
 from indexer.dedupe import MergeReport, StoredDocument
 from indexer.load import load_sources, read_sources_file
 from indexer.pipeline import GeocoderOptions, Placing, placing, prepare, store
-from indexer.publish import MeiliUnreachableError, Publisher, PublishError
+from indexer.publish import PublishError
 from indexer.records import SourceLoad
 from indexer.report import RunReport, write_rejections
 from service.contract.documents import IndexedDocument, document_encoder
+from service.search.meili import MeiliAdmin, SearchQueryError, SearchUnavailableError
 
 FETCH_PAGE: Final = 10_000
 # Meilisearch refuses payloads over 100 MB by default.
@@ -50,9 +51,6 @@ _INDEX_FIELDS: Final = IndexedDocument.__struct_fields__
 class _Page(msgspec.Struct):
     results: list[StoredDocument]
     total: int
-
-
-_page_decoder: Final = msgspec.json.Decoder(_Page)
 
 
 @dataclass
@@ -76,13 +74,13 @@ class SyncPlan:
     left_alone: int = 0
 
 
-def fetch_live(publisher: Publisher, index: str) -> list[StoredDocument]:
+def fetch_live(admin: MeiliAdmin, index: str) -> list[StoredDocument]:
     """Every document of the live index, with every stored field."""
     documents: list[StoredDocument] = []
     while True:
-        raw = publisher.fetch_documents(index, offset=len(documents), limit=FETCH_PAGE)
+        raw = admin.documents_page(index, offset=len(documents), limit=FETCH_PAGE)
         try:
-            page = _page_decoder.decode(raw)
+            page = msgspec.convert(raw, _Page)
         except msgspec.ValidationError as exc:
             raise PublishError(
                 f"the live index holds documents this version cannot read ({exc}); "
@@ -172,12 +170,12 @@ def plan_sync(
     return plan
 
 
-def apply_plan(publisher: Publisher, index: str, plan: SyncPlan) -> None:
+def apply_plan(admin: MeiliAdmin, index: str, plan: SyncPlan) -> None:
     """Send the plan: additions and replacements first (checked), then deletions."""
     for batch in _batches(plan.upserts):
-        publisher.wait(publisher.submit("POST", f"/indexes/{index}/documents", raw=batch))
+        admin.wait(admin.enqueue_documents(index, batch))
     if plan.deletes:
-        publisher.run("POST", f"/indexes/{index}/documents/delete-batch", plan.deletes)
+        admin.delete_documents(index, plan.deletes)
 
 
 def _batches(documents: list[IndexedDocument]) -> Iterable[bytes]:
@@ -214,14 +212,13 @@ def run_sync(args: argparse.Namespace, *, out: TextIO) -> int:
     loads, failures = load_sources(chosen, args.sources.parent)
     report = RunReport(loads=loads, failures=failures)
     place = placing(GeocoderOptions.from_args(args))
-    publisher = Publisher(url=args.meili_url, api_key=args.meili_key)
+    admin = MeiliAdmin(url=args.meili_url, api_key=args.meili_key)
     try:
-        plan = _sync(publisher, args.index, loads, place, [s.id for s in sources])
-    except (MeiliUnreachableError, PublishError) as exc:
+        plan = _sync(admin, args.index, loads, place, [s.id for s in sources])
+    except (SearchUnavailableError, SearchQueryError, PublishError) as exc:
         print(f"error: {exc}", file=out)
         return 2
     finally:
-        publisher.close()
         place.close()
     report.geocode, report.timezones = place.geocode, place.timezones
     write_rejections(report, out=out, max_shown=args.max_shown, path=args.report)
@@ -232,21 +229,21 @@ def run_sync(args: argparse.Namespace, *, out: TextIO) -> int:
 
 
 def _sync(
-    publisher: Publisher, index: str, loads: list[SourceLoad], place: Placing, order: list[str]
+    admin: MeiliAdmin, index: str, loads: list[SourceLoad], place: Placing, order: list[str]
 ) -> SyncPlan:
-    publisher.check_health()
-    if not publisher.index_exists(index):
+    admin.health()
+    if not admin.index_exists(index):
         raise PublishError(
             f"index {index!r} does not exist: build it with `pathways-indexer index`"
         )
-    live = fetch_live(publisher, index)
+    live = fetch_live(admin, index)
     by_source = records_by_source(live)
     by_source.update(prepare(loads, place))
     desired = store(ordered_sources(by_source, order), MergeReport())
     plan = plan_sync(live, desired, {load.source.id for load in loads})
     for load in loads:
         plan.counts[load.source.id].rejected = len(load.rejections)
-    apply_plan(publisher, index, plan)
+    apply_plan(admin, index, plan)
     return plan
 
 

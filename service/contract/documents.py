@@ -7,11 +7,18 @@ so the fields that are filtered and the fields that are written cannot drift apa
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Final, Literal
+from typing import Annotated, Final, Literal
 
 import msgspec
 from msgspec import Meta
 
+from service.contract.index_settings import (
+    Faceting,
+    IndexSettings,
+    MinWordSizeForTypos,
+    Pagination,
+    TypoTolerance,
+)
 from service.contract.vocabulary import (
     ACCESSIBILITY,
     ATTENDANCE,
@@ -254,9 +261,9 @@ def synonyms_map(groups: tuple[tuple[str, ...], ...] = SYNONYM_GROUPS) -> dict[s
     return mapping
 
 
-INDEX_SETTINGS: Final[dict[str, Any]] = {
+INDEX_SETTINGS: Final = IndexSettings(
     # In order of importance: a match in the name beats one in the notes.
-    "searchableAttributes": [
+    searchable_attributes=(
         "name",
         "organization",
         "keywords",
@@ -266,8 +273,8 @@ INDEX_SETTINGS: Final[dict[str, Any]] = {
         "address.formatted",
         "description",
         "eligibility",
-    ],
-    "filterableAttributes": [
+    ),
+    filterable_attributes=(
         *(f.attribute for f in FILTER_FIELDS),
         "status",
         "address.state",
@@ -282,22 +289,22 @@ INDEX_SETTINGS: Final[dict[str, Any]] = {
         # Place searches (service/places/cells.py, service/search/nearby.py).
         "geo_cells",
         "geo_key",
-    ],
-    "sortableAttributes": ["_geo", "name"],
-    "rankingRules": ["words", "typo", "proximity", "attribute", "sort", "exactness"],
-    "synonyms": synonyms_map(),
-    "typoTolerance": {
-        "enabled": True,
-        "minWordSizeForTypos": {"oneTypo": 4, "twoTypos": 8},
+    ),
+    sortable_attributes=("_geo", "name"),
+    ranking_rules=("words", "typo", "proximity", "attribute", "sort", "exactness"),
+    synonyms=synonyms_map(),
+    typo_tolerance=TypoTolerance(
+        enabled=True,
+        min_word_size_for_typos=MinWordSizeForTypos(one_typo=4, two_typos=8),
         # Phone numbers and codes must match exactly.
-        "disableOnNumbers": True,
-    },
+        disable_on_numbers=True,
+    ),
     # Vocabulary facets are far smaller; the zone facet (one value per IANA zone indexed,
     # read to build time filters) and the geo_key facet (the points near a searched place,
     # service/search/nearby.py) must not be cut short: a search that would be falls back.
-    "faceting": {"maxValuesPerFacet": 10000},
-    "pagination": {"maxTotalHits": 10000},
-}
+    faceting=Faceting(max_values_per_facet=10000),
+    pagination=Pagination(max_total_hits=10000),
+)
 
 document_encoder: Final = msgspec.json.Encoder()
 document_decoder: Final = msgspec.json.Decoder(IndexDocument)

@@ -1,12 +1,14 @@
-"""The one place the service talks to Meilisearch.
+"""The API's search client: reads of one Meilisearch index on its hot path.
 
-Every call goes through `_request`, which turns connection failures, timeouts and 5xx
-answers into `SearchUnavailableError` and Meilisearch's own 4xx into `SearchQueryError`,
-so handlers never see an HTTP client's exception.
+Every call goes through `_request`, which maps failures with the adapter's one mapping
+(service/search/meili.py): connection failures, timeouts and 5xx answers become
+`SearchUnavailableError`, Meilisearch's own 4xx `SearchQueryError`, so handlers never see an
+HTTP client's exception; to the API a missing index or a refused key is an outage too.
 
-The client is aiohttp: per request it costs the API about a tenth of the CPU httpx does
-(0.08 vs 1.0 ms, measured at 16 concurrent requests; bench/PROFILE.md), and a search near a
-place makes two or three requests.
+The client is aiohttp, not the official client the rest of the project administers
+Meilisearch with: per request it costs the API a quarter of that client's CPU through a
+thread (0.5 vs 1.7-2.4 ms with 20 hits) and a tenth of httpx's (bench/PROFILE.md), and a
+search near a place makes two or three requests.
 """
 
 from __future__ import annotations
@@ -18,7 +20,12 @@ import aiohttp
 import msgspec
 
 from service.contract.documents import DOCUMENT_ID_RE, SearchHit
-from service.errors import SearchQueryError, SearchUnavailableError
+from service.search.meili import (
+    SearchQueryError,
+    SearchUnavailableError,
+    read_error,
+    unreachable_error,
+)
 
 
 class MeiliError(msgspec.Struct, kw_only=True):
@@ -91,7 +98,6 @@ _ids_decoder: Final = msgspec.json.Decoder(DocumentIdsPage)
 _hit_decoder: Final = msgspec.json.Decoder(SearchHit)
 _stats_decoder: Final = msgspec.json.Decoder(IndexStats)
 _error_decoder: Final = msgspec.json.Decoder(MeiliError)
-_KEY_REFUSED: Final = frozenset({"invalid_api_key", "missing_authorization_header"})
 
 
 class SearchIndex:
@@ -134,19 +140,12 @@ class SearchIndex:
                 status, content = response.status, await response.read()
                 reason = response.reason or ""
         except TimeoutError as exc:
-            raise SearchUnavailableError("Meilisearch did not answer in time") from exc
+            raise unreachable_error(timed_out=True) from exc
         except aiohttp.ClientError as exc:
-            raise SearchUnavailableError("Meilisearch cannot be reached") from exc
-        if status >= 500:
-            raise SearchUnavailableError(f"Meilisearch answered {status}")
+            raise unreachable_error(timed_out=False) from exc
         if status >= 400:
-            error = _decode_error(content)
-            if error.code == "index_not_found":
-                raise SearchUnavailableError("the search index has not been built yet")
-            if error.code in _KEY_REFUSED:
-                # A revoked or wrong key is an outage to fix, not a bug in one request.
-                raise SearchUnavailableError(f"Meilisearch refused the API key ({error.code})")
-            raise SearchQueryError(error.message or reason, code=error.code)
+            failure = _decode_error(content)
+            raise read_error(status, code=failure.code, message=failure.message or reason)
         return content
 
     async def search(self, body: dict[str, Any]) -> MeiliSearchResult:

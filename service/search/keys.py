@@ -21,9 +21,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Final
 
-import httpx
 import msgspec
 
+from service.search.meili import (
+    KEY_REFUSED,
+    MeiliAdmin,
+    SearchQueryError,
+    SearchUnavailableError,
+)
 from service.settings import DEFAULT_INDEX, Settings, meili_admin_key
 
 SEARCH_ACTIONS: Final[tuple[str, ...]] = ("search", "documents.get", "indexes.get")
@@ -35,15 +40,6 @@ class MeiliKeyError(RuntimeError):
     """The search key could not be made or read; the message says why."""
 
 
-class ApiKey(msgspec.Struct, kw_only=True):
-    """The fields of a Meilisearch API key we use."""
-
-    key: str
-    uid: str
-    actions: list[str]
-    indexes: list[str]
-
-
 def search_key_uid(index: str) -> str:
     """The fixed uid of the search key of one index."""
     return str(uuid.uuid5(_KEY_NAMESPACE, f"pathways-search:{index}"))
@@ -52,23 +48,28 @@ def search_key_uid(index: str) -> str:
 def ensure_search_key(url: str, admin_key: str, index: str, *, timeout_s: float = 10.0) -> str:
     """The search-only key of `index`, created with `admin_key` when missing or different."""
     uid = search_key_uid(index)
-    headers = {"Authorization": f"Bearer {admin_key}", "Accept-Encoding": "identity"}
+    admin = MeiliAdmin(url=url, api_key=admin_key, timeout_s=timeout_s)
+    doing = "read the search key"
     try:
-        with httpx.Client(base_url=url.rstrip("/"), headers=headers, timeout=timeout_s) as http:
-            existing = http.get(f"/keys/{uid}")
-            if existing.status_code == 200:
-                key = msgspec.json.decode(existing.content, type=ApiKey)
-                if tuple(key.actions) == SEARCH_ACTIONS and key.indexes == [index]:
-                    return key.key
-                # Made by an older version with other rights: replace it (same uid, same value).
-                _check(http.delete(f"/keys/{uid}"), "delete the outdated search key")
-            elif existing.status_code != 404:
-                _check(existing, "read the search key")
-            created = http.post("/keys", json=_key_body(uid, index))
-            _check(created, "create the search key")
-            return msgspec.json.decode(created.content, type=ApiKey).key
-    except httpx.HTTPError as exc:
-        raise MeiliKeyError(f"cannot reach Meilisearch at {url}: {type(exc).__name__}") from exc
+        existing = admin.get_key(uid)
+        if existing is not None:
+            if existing.actions == SEARCH_ACTIONS and existing.indexes == (index,):
+                return existing.key
+            # Made by an older version with other rights: replace it (same uid, same value).
+            doing = "delete the outdated search key"
+            admin.delete_key(uid)
+        doing = "create the search key"
+        return admin.create_key(_key_body(uid, index)).key
+    except SearchUnavailableError as exc:
+        raise MeiliKeyError(f"cannot reach Meilisearch at {url} ({exc})") from exc
+    except SearchQueryError as exc:
+        hint = (
+            ": the key given is not the master key (or an admin key with `keys.*` rights)"
+            if exc.code in KEY_REFUSED
+            else ""
+        )
+        # Never the answer's message or the key: only Meilisearch's error code.
+        raise MeiliKeyError(f"cannot {doing}: Meilisearch answered {exc.code}{hint}") from exc
 
 
 def with_search_key(settings: Settings, admin_key: str) -> Settings:
@@ -88,22 +89,6 @@ def _key_body(uid: str, index: str) -> dict[str, object]:
         "indexes": [index],
         "expiresAt": None,
     }
-
-
-def _check(response: httpx.Response, doing: str) -> None:
-    if response.status_code < 400:
-        return
-    try:
-        code = str(msgspec.json.decode(response.content).get("code", ""))
-    except (msgspec.DecodeError, AttributeError):
-        code = ""
-    hint = (
-        ": the key given is not the master key (or an admin key with `keys.*` rights)"
-        if response.status_code in (401, 403)
-        else ""
-    )
-    # Never the response body or the key: only Meilisearch's error code.
-    raise MeiliKeyError(f"cannot {doing}: Meilisearch answered {response.status_code} {code}{hint}")
 
 
 def write_key_file(path: Path, key: str) -> None:

@@ -40,7 +40,7 @@ PROPERTY: Final = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 LIMITS: Final = Limits(default_radius_km=25.0, max_radius_km=250.0, max_per_page=50)
-FILTERABLE: Final = frozenset(INDEX_SETTINGS["filterableAttributes"])
+FILTERABLE: Final = frozenset(INDEX_SETTINGS.filterable_attributes)
 VOCABULARIES: Final = {f.attribute: f.vocabulary.codes for f in FILTER_FIELDS}
 PARAMS: Final = tuple(f.param for f in FILTER_FIELDS)
 # Values the service itself writes next to the vocabularies.
