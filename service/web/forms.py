@@ -10,6 +10,7 @@ import msgspec
 from service.contract.documents import FILTER_FIELDS, WEEKDAYS
 from service.http.partners import PartnerPresets
 from service.search.query import Limits
+from service.values import is_true
 from service.web.formatting import km_to_miles
 from service.web.i18n import Lang, text
 from service.web.page_query import FILTER_PARAMS, PageQuery
@@ -124,7 +125,7 @@ def span_text(minutes: int, lang: Lang) -> str:
 
 
 def _flag(pq: PageQuery, key: str) -> bool:
-    return pq.first(key).lower() in {"true", "1", "yes", "on"}
+    return is_true(pq.first(key))
 
 
 def _schedule_form(pq: PageQuery, lang: Lang, schedule: Sequence[str]) -> ScheduleForm | None:
