@@ -34,7 +34,7 @@ from service.http.dependencies import search_request_dependency
 from service.places.geocoder import GazetteerGeocoder
 from service.search.client import SearchIndex
 from service.search.query import RETRIEVED_ATTRIBUTES, Limits, filter_expression, validate_params
-from service.search.request import SearchRequest, filter_params
+from service.search.request import FEED_PARAMS, SearchRequest
 from service.search.run import SearchDeps, resolve_near_state
 from service.values import parse_flag
 
@@ -45,13 +45,6 @@ CORS_HEADERS: Final = {
     "Access-Control-Allow-Origin": "*",
     "Access-Control-Expose-Headers": "ETag",
 }
-# The parameters of /v1/search the feed reads: every kind filter but `kind` (always meeting).
-FEED_PARAMS: Final = (
-    "near",
-    "radius_km",
-    *(p for p in filter_params() if p != "kind"),
-    "include_online",
-)
 # A write or swap during the fetch could mix two versions of the index into one body.
 _FETCH_ATTEMPTS: Final = 3
 

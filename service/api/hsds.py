@@ -52,13 +52,10 @@ from service.search.query import (
     filter_expression,
     validate_params,
 )
-from service.search.request import SearchRequest, filter_params
+from service.search.request import HSDS_PARAMS, SearchRequest, filter_params
 from service.search.run import SearchDeps, resolve_near_state
 from service.values import parse_flag, shown
 
-# The parameters of /v1/search that /hsds/services reads as they are (`search`, `page` and
-# `per_page` are the spec's own).
-HSDS_SEARCH_PARAMS: Final = ("near", "radius_km", *filter_params(), "include_online")
 UNSUPPORTED: Final = (
     "postcode",
     "proximity",
@@ -82,7 +79,7 @@ async def hsds_root(request: Request[Any, Any, Any]) -> ApiInfo:
     "/hsds/services",
     summary="HSDS services, paged",
     tags=["hsds"],
-    dependencies={"search_request": search_request_dependency(HSDS_SEARCH_PARAMS)},
+    dependencies={"search_request": search_request_dependency(HSDS_PARAMS)},
 )
 async def hsds_services(
     request: Request[Any, Any, Any],

@@ -25,8 +25,6 @@ from litestar.openapi.spec import (
     Schema,
 )
 
-from service.api.feeds import FEED_PARAMS, FEED_PATH
-from service.api.hsds import HSDS_SEARCH_PARAMS
 from service.contract.documents import FILTER_FIELDS, WEEKDAYS
 from service.formats.hsds import HSDS_MAX_PAGE, HSDS_MAX_PER_PAGE
 from service.formats.hsds_taxonomy import TERMS_BY_ID
@@ -34,7 +32,7 @@ from service.http.partners import PARTNER_KEY_PATTERN
 from service.http.problems import PROBLEM_JSON
 from service.schedules.params import MAX_STARTS_WITHIN_MIN
 from service.search.query import MAX_QUERY_CHARS, MAX_VALUES_PER_PARAM, SORT_ORDERS, Limits
-from service.search.request import query_params
+from service.search.request import FEED_PARAMS, HSDS_PARAMS, query_params
 
 PROBLEM_REF: Final = Reference(ref="#/components/schemas/Problem")
 # Operations that answer without asking Meilisearch, so never 503.
@@ -47,8 +45,8 @@ SEARCH_SURFACES: Final[dict[str, Collection[str] | None]] = {
     SEARCH_PATH: None,
     "/v1/search.csv": None,
     EMBED_SEARCH: None,
-    FEED_PATH: FEED_PARAMS,
-    HSDS_SERVICES: HSDS_SEARCH_PARAMS,
+    "/v1/feeds/meeting-guide.json": FEED_PARAMS,
+    HSDS_SERVICES: HSDS_PARAMS,
 }
 # Answers any request can get from service/http/limits.py and service/http/rate_limit.py.
 COMMON_STATUSES: Final = {

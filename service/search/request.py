@@ -94,6 +94,14 @@ def _inner(hint: Any) -> tuple[Any, str | None]:
     return base, descriptions[0] if descriptions else None
 
 
+def _given(hint: Any) -> Any:
+    """The type of a value that is present: `X` for `X | None`."""
+    if typing.get_origin(hint) in {typing.Union, types.UnionType}:
+        options = [o for o in typing.get_args(hint) if o is not type(None)]
+        return options[0] if len(options) == 1 else hint
+    return hint
+
+
 def _is_list(hint: Any) -> bool:
     union = typing.get_origin(hint) in {typing.Union, types.UnionType}
     options = typing.get_args(hint) if union else (hint,)
@@ -128,6 +136,17 @@ def filter_params() -> tuple[str, ...]:
     return tuple(f.param for f in FILTER_FIELDS)
 
 
+# The parts other surfaces read. The Meeting Guide feed lists meetings only (it sets `kind`);
+# HSDS names text, paging and vocabulary terms its own way (`search`, `taxonomy_term_id`).
+FEED_PARAMS: Final = (
+    "near",
+    "radius_km",
+    *(p for p in filter_params() if p != "kind"),
+    "include_online",
+)
+HSDS_PARAMS: Final = ("near", "radius_km", *filter_params(), "include_online")
+
+
 def search_request(
     query: Mapping[str, Sequence[str]], *, only: Collection[str] | None = None
 ) -> SearchRequest:
@@ -149,7 +168,7 @@ def search_request(
         hint, _ = _inner(_HINTS[param.name])
         raw: Any = values if param.repeated else values[-1]
         try:
-            fields[param.name] = msgspec.convert(raw, hint, strict=False)
+            fields[param.name] = msgspec.convert(raw, _given(hint), strict=False)
         except msgspec.ValidationError as exc:
             raise BadParameterError(param.name, f"{param.name}: {exc}") from exc
     return SearchRequest(filters=filters, **fields)

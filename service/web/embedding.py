@@ -13,7 +13,7 @@ from typing import Any
 import msgspec
 from litestar import Request, Response
 
-from service.errors import PathwaysError
+from service.errors import PathwaysError, SearchUnavailableError
 from service.http.partners import (
     Partner,
     PartnerRegistry,
@@ -93,7 +93,7 @@ def cors_headers(request: AnyRequest) -> dict[str, str]:
 def problem_for(request: AnyRequest, exc: PathwaysError) -> Response[bytes]:
     """The problem+json answer of an embed request, readable by the widget."""
     headers = cors_headers(request)
-    if isinstance(exc, PartnerRateLimitedError):
+    if isinstance(exc, PartnerRateLimitedError | SearchUnavailableError):
         headers["Retry-After"] = str(exc.retry_after_s)
     return problem_response(
         status=exc.status_code,
