@@ -199,9 +199,11 @@ def search_parameters(names: Collection[str] | None = None) -> list[Parameter]:
             param_in="query",
             required=False,
             description=p.description,
-            schema=Schema(type=OpenAPIType.ARRAY, items=Schema(type=_STRING))
+            schema=Schema(
+                type=OpenAPIType.ARRAY, items=Schema(type=_STRING), description=p.description
+            )
             if p.repeated
-            else Schema(type=_STRING),
+            else Schema(type=_STRING, description=p.description),
         )
         for p in query_params(names)
     ]

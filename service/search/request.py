@@ -111,8 +111,7 @@ def _is_list(hint: Any) -> bool:
 _HINTS: Final = typing.get_type_hints(SearchRequest, include_extras=True)
 
 
-def query_params(names: Collection[str] | None = None) -> tuple[QueryParam, ...]:
-    """The query parameters SearchRequest reads, in its order; only `names` when given."""
+def _declared() -> tuple[QueryParam, ...]:
     found: list[QueryParam] = []
     for field in msgspec.structs.fields(SearchRequest):
         if field.name == FILTERS_FIELD:
@@ -123,7 +122,17 @@ def query_params(names: Collection[str] | None = None) -> tuple[QueryParam, ...]
             continue
         hint, description = _inner(_HINTS[field.name])
         found.append(QueryParam(name=field.name, description=description, repeated=_is_list(hint)))
-    return tuple(p for p in found if names is None or p.name in names)
+    return tuple(found)
+
+
+_DECLARED: Final = _declared()
+# The type each parameter's present value converts to (`filters` values stay strings).
+_TYPES: Final = {name: _given(_inner(hint)[0]) for name, hint in _HINTS.items()}
+
+
+def query_params(names: Collection[str] | None = None) -> tuple[QueryParam, ...]:
+    """The query parameters SearchRequest reads, in its order; only `names` when given."""
+    return tuple(p for p in _DECLARED if names is None or p.name in names)
 
 
 def query_names(names: Collection[str] | None = None) -> tuple[str, ...]:
@@ -136,6 +145,7 @@ def filter_params() -> tuple[str, ...]:
     return tuple(f.param for f in FILTER_FIELDS)
 
 
+_FILTER_NAMES: Final = frozenset(filter_params())
 # The parts other surfaces read. The Meeting Guide feed lists meetings only (it sets `kind`);
 # HSDS names text, paging and vocabulary terms its own way (`search`, `taxonomy_term_id`).
 FEED_PARAMS: Final = (
@@ -155,20 +165,18 @@ def search_request(
     `only` limits it to some parameters (the feed and HSDS read a part); a value of the wrong
     type is a BadParameterError naming its parameter.
     """
-    filter_names = set(filter_params())
     fields: dict[str, Any] = {}
     filters: dict[str, list[str]] = {}
     for param in query_params(only):
         values = [v for v in query.get(param.name, ()) if v != ""]
         if not values:
             continue
-        if param.name in filter_names:
+        if param.name in _FILTER_NAMES:
             filters[param.name] = values
             continue
-        hint, _ = _inner(_HINTS[param.name])
         raw: Any = values if param.repeated else values[-1]
         try:
-            fields[param.name] = msgspec.convert(raw, _given(hint), strict=False)
+            fields[param.name] = msgspec.convert(raw, _TYPES[param.name], strict=False)
         except msgspec.ValidationError as exc:
             raise BadParameterError(param.name, f"{param.name}: {exc}") from exc
     return SearchRequest(filters=filters, **fields)

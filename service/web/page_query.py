@@ -45,7 +45,7 @@ class PageQuery(msgspec.Struct, frozen=True, kw_only=True):
         return found[0] if found else ""
 
     def as_query(self) -> dict[str, list[str]]:
-        """Key -> values, with page and per_page, for the search handler."""
+        """Key -> values, with page and per_page, for building the SearchRequest."""
         query: dict[str, list[str]] = {}
         for key, value in self.pairs:
             query.setdefault(key, []).append(value)

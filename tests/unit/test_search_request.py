@@ -19,7 +19,8 @@ from litestar import Litestar
 from service.api.feeds import FEED_PATH
 from service.app import create_app
 from service.contract.documents import FILTER_FIELDS
-from service.errors import BadParameterError
+from service.errors import BadParameterError, UnknownPlaceError
+from service.places.geocoder import Gazetteer, GazetteerGeocoder
 from service.search.query import Limits
 from service.search.request import (
     FEED_PARAMS,
@@ -31,6 +32,7 @@ from service.search.request import (
     search_request,
     validated,
 )
+from service.search.run import resolve_near_state
 from service.settings import PROJECT_ROOT, Settings
 from service.values import cut, is_true, parse_flag, shown
 
@@ -281,3 +283,19 @@ def test_a_filter_added_to_the_contract_reaches_every_surface() -> None:
     assert found["embed_filters"] == {"topic": ["grief"]}
     assert found["preset"] == ["grief"]
     assert ['tags = "grief"'] in found["feed_filter"]
+
+
+@pytest.fixture(scope="module")
+def geocoder() -> GazetteerGeocoder:
+    return GazetteerGeocoder(Gazetteer.load())
+
+
+def test_a_place_is_resolved_once_to_a_point_and_its_state(geocoder: GazetteerGeocoder) -> None:
+    (lat, lng), state = resolve_near_state(geocoder, "19103")
+    assert (round(lat, 1), round(lng, 1), state) == (40.0, -75.2, "PA")
+    assert resolve_near_state(geocoder, "39.95,-75.17")[0] == (39.95, -75.17)
+    with pytest.raises(BadParameterError, match="near: ") as bad:
+        resolve_near_state(geocoder, "123")
+    assert bad.value.parameter == "near"
+    with pytest.raises(UnknownPlaceError):
+        resolve_near_state(geocoder, "Atlantis, PA")
