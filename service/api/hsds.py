@@ -1,9 +1,8 @@
 """An Open Referral HSDS 3.1 API under `/hsds/`: `/`, `/services`, `/services/{id}`.
 
 `/services` takes the spec's `search`, `page`, `per_page`, `taxonomy_term_id` (one of our
-vocabulary terms, repeatable), `full` and `format=json`, plus Pathways' own filters
-(`kind`, `need`, `language`, `community`, `accessibility`, `attendance`, `cost`, `near`,
-`radius_km`, `include_online`), checked as `/v1/search` checks them. The spec's
+vocabulary terms, repeatable), `full` and `format=json`, plus the place, vocabulary filters
+and `include_online` of `/v1/search` (HSDS_PARAMS), checked as `/v1/search` checks them. The spec's
 `postcode`, `proximity`, `modified_after`, `organization_id`, `taxonomy_id`, `minimal` and
 `format=ndjson` are refused with a 400 rather than silently ignored.
 
