@@ -22,6 +22,7 @@ from service.api.hsds import hsds_root, hsds_service, hsds_services
 from service.api.resources import get_resource
 from service.api.search import search
 from service.api.vocabularies import list_vocabularies
+from service.http.dependencies import search_deps
 from service.http.limits import MAX_BODY_BYTES, RequestLimitsMiddleware
 from service.http.openapi import apply_contract
 from service.http.partners import RateLimiter, load_partners
@@ -129,6 +130,7 @@ def create_app(
             "clock": Provide(_clock, sync_to_thread=False),
             "freshness": Provide(_freshness, sync_to_thread=False),
             "result_cache": Provide(_result_cache, sync_to_thread=False),
+            "search_deps": Provide(search_deps, sync_to_thread=False),
         },
         state=State(
             {

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import gzip
-from typing import Annotated, Any, Final
+from typing import Any, Final
 
 import msgspec
 from litestar import Request, Response, Router, get, route
@@ -25,17 +25,18 @@ from litestar.datastructures import MutableScopeHeaders
 from litestar.di import NamedDependency
 from litestar.enums import HttpMethod
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import QueryParameter
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.api.search import Flag, Repeated, resolve_near_state
 from service.contract.documents import SearchHit
 from service.formats.conditional import accepts_gzip, none_match, strong_etag
 from service.formats.meeting_guide import FORMAT_VERSION, MeetingGuideMeeting, encode_feed
+from service.http.dependencies import search_request_dependency
 from service.places.geocoder import GazetteerGeocoder
-from service.schedules.params import parse_flag
 from service.search.client import SearchIndex
 from service.search.query import RETRIEVED_ATTRIBUTES, Limits, filter_expression, validate_params
+from service.search.request import FEED_PARAMS, SearchRequest
+from service.search.run import SearchDeps, resolve_near_state
+from service.values import parse_flag
 
 FEED_PATH: Final = "/v1/feeds/meeting-guide.json"
 CACHE_CONTROL: Final = "public, max-age=300"
@@ -76,44 +77,16 @@ def public_cors(app: ASGIApp) -> ASGIApp:
         ),
         304: ResponseSpec(None, description="Not modified since the ETag sent"),
     },
+    dependencies={"search_request": search_request_dependency(FEED_PARAMS)},
 )
 async def meeting_guide_feed(
     request: Request[Any, Any, Any],
-    search_index: NamedDependency[SearchIndex],
-    geocoder: NamedDependency[GazetteerGeocoder],
-    limits: NamedDependency[Limits],
-    near: Annotated[
-        str | None,
-        QueryParameter(description='A 5-digit ZIP code, "City, ST", or "lat,lng"'),
-    ] = None,
-    radius_km: Annotated[
-        float | None, QueryParameter(description="Radius around `near`, in km")
-    ] = None,
-    need: Repeated = None,
-    language: Repeated = None,
-    community: Repeated = None,
-    accessibility: Repeated = None,
-    attendance: Repeated = None,
-    cost: Repeated = None,
-    include_online: Flag = None,
+    search_request: NamedDependency[SearchRequest],
+    search_deps: NamedDependency[SearchDeps],
 ) -> Response[bytes]:
     """The meetings matching the filters, one entry per weekly slot."""
-    filters = {
-        "need": need,
-        "language": language,
-        "community": community,
-        "accessibility": accessibility,
-        "attendance": attendance,
-        "cost": cost,
-    }
-    query = feed_query(
-        geocoder,
-        limits,
-        near=near,
-        radius_km=radius_km,
-        filters=filters,
-        include_online=include_online,
-    )
+    search_index = search_deps.index
+    query = feed_query(search_deps.geocoder, search_deps.limits, search_request)
     gzipped = accepts_gzip(request.headers.get("accept-encoding"))
     etag = await _etag(search_index, query, gzipped=gzipped)
     headers = {"Cache-Control": CACHE_CONTROL, "ETag": etag, "Vary": "Accept-Encoding"}
@@ -162,26 +135,20 @@ FEED_ROUTER: Final = Router(
 
 
 def feed_query(
-    geocoder: GazetteerGeocoder,
-    limits: Limits,
-    *,
-    near: str | None,
-    radius_km: float | None,
-    filters: dict[str, list[str] | None],
-    include_online: str | None,
+    geocoder: GazetteerGeocoder, limits: Limits, request: SearchRequest
 ) -> dict[str, Any]:
     """The documents-endpoint query for the feed's parameters, checked as search checks them."""
     params = validate_params(
         q="",
-        near=near,
-        radius_km=radius_km,
+        near=request.near,
+        radius_km=request.radius_km,
         sort=None,
         page=1,
         per_page=1,
-        filters={**filters, "kind": ["meeting"]},
+        filters={**request.filters, "kind": ["meeting"]},
         limits=limits,
         include_closed=True,
-        include_online=parse_flag("include_online", include_online),
+        include_online=parse_flag("include_online", request.include_online),
     )
     origin, state = resolve_near_state(geocoder, params.near) if params.near else (None, None)
     # No `sort`: Meilisearch 1.21 drops and repeats documents when the documents endpoint

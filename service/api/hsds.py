@@ -1,9 +1,8 @@
 """An Open Referral HSDS 3.1 API under `/hsds/`: `/`, `/services`, `/services/{id}`.
 
 `/services` takes the spec's `search`, `page`, `per_page`, `taxonomy_term_id` (one of our
-vocabulary terms, repeatable), `full` and `format=json`, plus Pathways' own filters
-(`kind`, `need`, `language`, `community`, `accessibility`, `attendance`, `cost`, `near`,
-`radius_km`, `include_online`), checked as `/v1/search` checks them. The spec's
+vocabulary terms, repeatable), `full` and `format=json`, plus the place, vocabulary filters
+and `include_online` of `/v1/search` (HSDS_PARAMS), checked as `/v1/search` checks them. The spec's
 `postcode`, `proximity`, `modified_after`, `organization_id`, `taxonomy_id`, `minimal` and
 `format=ndjson` are refused with a 400 rather than silently ignored.
 
@@ -26,7 +25,6 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 
-from service.api.search import Flag, Repeated, resolve_near_state
 from service.contract.documents import SearchHit
 from service.errors import BadParameterError, ResourceNotFoundError
 from service.formats.hsds import (
@@ -41,8 +39,8 @@ from service.formats.hsds import (
 from service.formats.hsds import page as hsds_page
 from service.formats.hsds_models import ApiInfo, Page, Service, ServiceSummary
 from service.formats.hsds_taxonomy import TERMS_BY_ID
-from service.places.geocoder import GazetteerGeocoder
-from service.schedules.params import Clock, parse_flag
+from service.http.dependencies import search_request_dependency
+from service.schedules.params import Clock
 from service.search.client import SearchIndex
 from service.search.nearby import place_results
 from service.search.query import (
@@ -53,6 +51,9 @@ from service.search.query import (
     filter_expression,
     validate_params,
 )
+from service.search.request import HSDS_PARAMS, SearchRequest, filter_params
+from service.search.run import SearchDeps, resolve_near_state
+from service.values import parse_flag, shown
 
 UNSUPPORTED: Final = (
     "postcode",
@@ -73,47 +74,36 @@ async def hsds_root(request: Request[Any, Any, Any]) -> ApiInfo:
     )
 
 
-@get("/hsds/services", summary="HSDS services, paged", tags=["hsds"])
+@get(
+    "/hsds/services",
+    summary="HSDS services, paged",
+    tags=["hsds"],
+    dependencies={"search_request": search_request_dependency(HSDS_PARAMS)},
+)
 async def hsds_services(
     request: Request[Any, Any, Any],
-    search_index: NamedDependency[SearchIndex],
-    geocoder: NamedDependency[GazetteerGeocoder],
-    limits: NamedDependency[Limits],
-    clock: NamedDependency[Clock],
+    search_request: NamedDependency[SearchRequest],
+    search_deps: NamedDependency[SearchDeps],
     search: Annotated[str, QueryParameter(description="Full text search")] = "",
     page: Annotated[int, QueryParameter(description="Page number, from 1")] = 1,
     per_page: Annotated[int, QueryParameter(description="At most 100")] = 20,
-    taxonomy_term_id: Repeated = None,
-    full: Flag = None,
+    taxonomy_term_id: Annotated[list[str] | None, QueryParameter(required=False)] = None,
+    full: Annotated[str | None, QueryParameter(description="true or false")] = None,
     format: Annotated[str | None, QueryParameter(description="json only")] = None,
-    near: Annotated[str | None, QueryParameter(description='ZIP, "City, ST" or "lat,lng"')] = None,
-    radius_km: Annotated[float | None, QueryParameter(description="Radius, km")] = None,
-    kind: Repeated = None,
-    need: Repeated = None,
-    language: Repeated = None,
-    community: Repeated = None,
-    accessibility: Repeated = None,
-    attendance: Repeated = None,
-    cost: Repeated = None,
-    include_online: Flag = None,
 ) -> Page:
     """A page of services; see the module docstring for the parameters."""
     _refuse_unsupported(request, format)
-    filters: dict[str, list[str]] = {
-        "kind": list(kind or ()),
-        "need": list(need or ()),
-        "language": list(language or ()),
-        "community": list(community or ()),
-        "accessibility": list(accessibility or ()),
-        "attendance": list(attendance or ()),
-        "cost": list(cost or ()),
-    }
+    filters = {p: list(search_request.filters.get(p, ())) for p in filter_params()}
     for param, code in _terms(taxonomy_term_id):
         filters[param].append(code)
-    params = _validated(search, near, radius_km, page, per_page, filters, limits, include_online)
+    asked = msgspec.structs.replace(
+        search_request, q=search, page=page, per_page=per_page, filters=filters
+    )
+    params = _validated(asked, search_deps.limits)
+    geocoder = search_deps.geocoder
     origin, state = resolve_near_state(geocoder, params.near) if params.near else (None, None)
-    hits, total = await _find(search_index, params, origin, state)
-    now = clock()
+    hits, total = await _find(search_deps.index, params, origin, state)
+    now = search_deps.clock()
     contents: list[ServiceSummary] = [
         full_service(hit, now=now) if parse_flag("full", full) else summary(hit) for hit in hits
     ]
@@ -152,38 +142,29 @@ def _terms(term_ids: list[str] | None) -> list[tuple[str, str]]:
         if ref is None:
             raise BadParameterError(
                 "taxonomy_term_id",
-                f"taxonomy_term_id={term_id[:40]!r} is not one of our taxonomy terms; "
+                f"taxonomy_term_id={shown(term_id)} is not one of our taxonomy terms; "
                 "they are the taxonomy_term ids in the services' attributes",
             )
         found.append((ref.param, ref.code))
     return found
 
 
-def _validated(
-    search: str,
-    near: str | None,
-    radius_km: float | None,
-    page_number: int,
-    per_page: int,
-    filters: dict[str, list[str]],
-    limits: Limits,
-    include_online: str | None,
-) -> SearchParams:
+def _validated(request: SearchRequest, limits: Limits) -> SearchParams:
     hsds_limits = msgspec.structs.replace(
         limits, max_per_page=HSDS_MAX_PER_PAGE, max_page=HSDS_MAX_PAGE
     )
     try:
         return validate_params(
-            q=search,
-            near=near,
-            radius_km=radius_km,
+            q=request.q,
+            near=request.near,
+            radius_km=request.radius_km,
             sort=None,
-            page=page_number,
-            per_page=per_page,
-            filters=filters,
+            page=request.page,
+            per_page=request.per_page if request.per_page is not None else 20,
+            filters=request.filters,
             limits=hsds_limits,
             include_closed=True,
-            include_online=parse_flag("include_online", include_online),
+            include_online=parse_flag("include_online", request.include_online),
             facets="none",
         )
     except BadParameterError as exc:

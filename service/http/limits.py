@@ -20,6 +20,7 @@ from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from service.errors import BadParameterError, PathwaysError
+from service.values import cut
 
 MAX_URL_BYTES: Final = 4096
 MAX_QUERY_PARAMS: Final = 60
@@ -73,9 +74,8 @@ def query_problem(query_string: bytes) -> BadParameterError | None:
     keys = Counter(unquote_plus(p.split(b"=", 1)[0].decode("latin-1")) for p in pairs)
     key, count = keys.most_common(1)[0]
     if count > MAX_VALUES_PER_KEY:
-        shown = key if len(key) <= 40 else key[:40] + "…"
         return BadParameterError(
-            shown, f"{shown} may be given at most {MAX_VALUES_PER_KEY} times, got {count}"
+            cut(key), f"{cut(key)} may be given at most {MAX_VALUES_PER_KEY} times, got {count}"
         )
     return None
 

@@ -4,13 +4,13 @@ Handlers take vocabulary codes, flags and times as strings and check them themse
 that a bad value is a 400 naming the allowed values; this module writes those same rules
 into the document (enums, ranges, patterns), declares the RFC 9457 problem responses every
 operation can give (bad parameter, request limits, rate limit, unknown place, search down),
-and gives the CSV export and the embed search the parameters they read from the query
-string. tests/integration/test_schemathesis.py holds the API to the result.
+and lists the search parameters of every operation that reads them from SearchRequest's
+declaration. tests/integration/test_schemathesis.py holds the API to the result.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import Any, Final
 
 from litestar.openapi.spec import (
@@ -32,14 +32,22 @@ from service.http.partners import PARTNER_KEY_PATTERN
 from service.http.problems import PROBLEM_JSON
 from service.schedules.params import MAX_STARTS_WITHIN_MIN
 from service.search.query import MAX_QUERY_CHARS, MAX_VALUES_PER_PARAM, SORT_ORDERS, Limits
+from service.search.request import FEED_PARAMS, HSDS_PARAMS, query_params
 
 PROBLEM_REF: Final = Reference(ref="#/components/schemas/Problem")
 # Operations that answer without asking Meilisearch, so never 503.
 NO_SEARCH_BACKEND: Final = frozenset({"/healthz", "/v1/vocabularies", "/hsds", "/hsds/"})
 SEARCH_PATH: Final = "/v1/search"
-# Operations that read /v1/search's parameters from the query string themselves.
-SEARCH_ALIKE: Final = ("/v1/search.csv", "/embed/v1/search")
+EMBED_SEARCH: Final = "/embed/v1/search"
 HSDS_SERVICES: Final = "/hsds/services"
+# Operation -> the SearchRequest parameters it reads (None: every one).
+SEARCH_SURFACES: Final[dict[str, Collection[str] | None]] = {
+    SEARCH_PATH: None,
+    "/v1/search.csv": None,
+    EMBED_SEARCH: None,
+    "/v1/feeds/meeting-guide.json": FEED_PARAMS,
+    HSDS_SERVICES: HSDS_PARAMS,
+}
 # Answers any request can get from service/http/limits.py and service/http/rate_limit.py.
 COMMON_STATUSES: Final = {
     400: "A parameter is not valid, or too many were given; `parameter` names it",
@@ -182,16 +190,39 @@ def _fields(schema: Schema) -> dict[str, Any]:
     return {k: v for k, v in vars(schema).items() if v is not None}
 
 
-def _copy_search(openapi: OpenAPI, search: Operation) -> None:
-    """The CSV export and the embed search take /v1/search's parameters (and answer)."""
+def search_parameters(names: Collection[str] | None = None) -> list[Parameter]:
+    """The query parameters of SearchRequest (only `names` when given), as the document lists
+    them before `_constrain` writes their accepted values."""
+    return [
+        Parameter(
+            name=p.name,
+            param_in="query",
+            required=False,
+            description=p.description,
+            schema=Schema(
+                type=OpenAPIType.ARRAY, items=Schema(type=_STRING), description=p.description
+            )
+            if p.repeated
+            else Schema(type=_STRING, description=p.description),
+        )
+        for p in query_params(names)
+    ]
+
+
+def _write_search_parameters(openapi: OpenAPI) -> None:
+    """Each search surface's parameters from SearchRequest; the embed search adds `partner`
+    and answers as /v1/search does."""
     paths = openapi.paths or {}
-    for path in SEARCH_ALIKE:
+    search_item = paths.get(SEARCH_PATH)
+    search = search_item.get if search_item is not None else None
+    for path, names in SEARCH_SURFACES.items():
         item = paths.get(path)
         operation = item.get if item is not None else None
         if operation is None:
             continue
-        parameters = [p for p in search.parameters or () if isinstance(p, Parameter)]
-        if path.startswith("/embed/"):
+        own = [p for p in operation.parameters or () if isinstance(p, Parameter)]
+        parameters = [*own, *search_parameters(names)]
+        if path == EMBED_SEARCH:
             partner = Parameter(
                 name="partner",
                 param_in="query",
@@ -200,7 +231,7 @@ def _copy_search(openapi: OpenAPI, search: Operation) -> None:
                 schema=Schema(type=_STRING),
             )
             parameters = [partner, *parameters]
-            if search.responses and "200" in search.responses:
+            if search is not None and search.responses and "200" in search.responses:
                 operation.responses = {"200": search.responses["200"]}
         operation.parameters = list(parameters)
 
@@ -209,10 +240,7 @@ def apply_contract(openapi: OpenAPI, *, limits: Limits) -> None:
     """Write the handlers' validation rules and problem responses into the document."""
     components = openapi.components
     components.schemas = {**(components.schemas or {}), "Problem": problem_schema()}
-    operations = dict(_operations(openapi))
-    search = operations.get(SEARCH_PATH)
-    if search is not None:
-        _copy_search(openapi, search)
+    _write_search_parameters(openapi)
     schemas = parameter_schemas(limits)
     for path, operation in _operations(openapi):
         _constrain(path, operation, schemas)

@@ -11,21 +11,21 @@ import logging
 import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Annotated, Final
+from typing import Annotated, Any, Final
 from urllib.parse import urlsplit
 
 import msgspec
 from msgspec import Meta
 
-from service.contract.documents import FILTER_FIELDS
 from service.http.rate_limit import RateLimiter as RateLimiter  # moved there; re-exported
 from service.places.geocoder import PlaceSyntaxError, parse_place
 from service.search.query import validate_codes
+from service.search.request import filter_params
 
 logger = logging.getLogger("pathways.partners")
 
 PARTNER_KEY_PATTERN: Final = r"^[a-z0-9][a-z0-9_-]{0,63}$"
-FILTER_PARAMS: Final[tuple[str, ...]] = tuple(f.param for f in FILTER_FIELDS)
+FILTER_PARAMS: Final[tuple[str, ...]] = filter_params()
 
 
 class PartnerConfigError(ValueError):
@@ -35,20 +35,14 @@ class PartnerConfigError(ValueError):
 class PartnerPresets(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """Filters every search through this partner carries; visitors can only narrow them."""
 
-    kind: tuple[str, ...] = ()
-    need: tuple[str, ...] = ()
-    language: tuple[str, ...] = ()
-    community: tuple[str, ...] = ()
-    accessibility: tuple[str, ...] = ()
-    attendance: tuple[str, ...] = ()
-    cost: tuple[str, ...] = ()
+    # Filter parameter -> codes. The file writes them flat beside `near` (`kind = [...]`).
+    filters: dict[str, tuple[str, ...]] = msgspec.field(default_factory=dict)
     near: str | None = None
     radius_km: Annotated[float, Meta(gt=0, le=250)] | None = None
 
     def codes(self, param: str) -> tuple[str, ...]:
         """The preset codes of one filter parameter (empty: no preset)."""
-        value: tuple[str, ...] = getattr(self, param)
-        return value
+        return self.filters.get(param, ())
 
 
 class Partner(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -124,7 +118,7 @@ def _checked(partner: Partner) -> Partner:
         raise PartnerConfigError(f"partner {partner.key!r}: list at least one allowed origin")
     presets = partner.presets
     try:
-        codes = {p: validate_codes(p, presets.codes(p)) for p in FILTER_PARAMS}
+        codes = {p: c for p in FILTER_PARAMS if (c := validate_codes(p, presets.codes(p)))}
         if presets.near is not None:
             parse_place(presets.near)
     except (ValueError, PlaceSyntaxError) as exc:
@@ -132,15 +126,33 @@ def _checked(partner: Partner) -> Partner:
     if presets.radius_km is not None and presets.near is None:
         raise PartnerConfigError(f"partner {partner.key!r}: presets.radius_km needs presets.near")
     return msgspec.structs.replace(
-        partner, origins=origins, presets=msgspec.structs.replace(presets, **codes)
+        partner, origins=origins, presets=msgspec.structs.replace(presets, filters=codes)
     )
+
+
+def _nested_filters(raw: dict[str, Any], source: str) -> dict[str, Any]:
+    """The file's flat preset keys that are filter parameters, gathered under `filters`."""
+    partners = raw.get("partner")
+    if not isinstance(partners, list):
+        return raw
+    nested = []
+    for partner in partners:
+        presets = partner.get("presets") if isinstance(partner, dict) else None
+        if isinstance(presets, dict):
+            if "filters" in presets:
+                raise PartnerConfigError(f"{source}: presets: write filters flat (kind = [...])")
+            filters = {k: v for k, v in presets.items() if k in FILTER_PARAMS}
+            rest = {k: v for k, v in presets.items() if k not in FILTER_PARAMS}
+            partner = {**partner, "presets": {**rest, "filters": filters}}
+        nested.append(partner)
+    return {**raw, "partner": nested}
 
 
 def parse_partners(text: str, *, source: str = "partners file") -> PartnerRegistry:
     """Parse and check a partners TOML document."""
     try:
         raw = tomllib.loads(text)
-        parsed = msgspec.convert(raw, PartnersFile)
+        parsed = msgspec.convert(_nested_filters(raw, source), PartnersFile)
     except (tomllib.TOMLDecodeError, msgspec.ValidationError) as exc:
         raise PartnerConfigError(f"{source}: {exc}") from exc
     partners = [_checked(p) for p in parsed.partner]

@@ -196,6 +196,14 @@ class GazetteerGeocoder(Geocoder):  # type: ignore[misc, unused-ignore]
         super().__init__(user_agent=user_agent, adapter_factory=_OfflineAdapter)
         self.gazetteer = gazetteer
 
+    def resolve(self, text: str) -> Place:
+        """A place form (ZIP, "City, ST", lat,lng) parsed once and looked up, typed.
+
+        Raises PlaceSyntaxError or PlaceNotFoundError; `geocode` keeps geopy's Location for
+        the chain of geocoders.
+        """
+        return self.gazetteer.resolve(text)
+
     def geocode(
         self, query: str, *, exactly_one: bool = True, timeout: Any = DEFAULT_SENTINEL
     ) -> Location | list[Location] | None:

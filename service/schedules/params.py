@@ -18,15 +18,13 @@ import msgspec
 
 from service.contract.documents import WEEKDAYS, Weekday
 from service.errors import BadParameterError
+from service.values import parse_flag, shown
 
 MAX_STARTS_WITHIN_MIN: Final = 1440
 MIN_YEAR, MAX_YEAR = 1971, 2100
 _HHMM: Final = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
 # An unencoded "+" in a query string arrives as a space: "...T19:00:00 05:00".
 _SPACE_FOR_PLUS: Final = re.compile(r" (\d{2}(?::?\d{2})?)$")
-_TRUE: Final = frozenset({"true", "1", "yes", "on"})
-_FALSE: Final = frozenset({"false", "0", "no", "off"})
-_FLAG_FORM: Final = ("true", "false")
 _DAYS: Final[dict[str, Weekday]] = {day: day for day in WEEKDAYS}
 
 
@@ -59,24 +57,6 @@ def known_zones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
 
 
-def _shown(raw: str) -> str:
-    return repr(raw if len(raw) <= 40 else raw[:40] + "…")
-
-
-def parse_flag(param: str, raw: str | None) -> bool:
-    """A boolean query parameter; absent or empty is false."""
-    if raw is None or not raw.strip():
-        return False
-    value = raw.strip().lower()
-    if value in _TRUE:
-        return True
-    if value in _FALSE:
-        return False
-    raise BadParameterError(
-        param, f"{param}={_shown(raw)} is not allowed: use true or false", allowed=_FLAG_FORM
-    )
-
-
 def parse_minutes(param: str, raw: str | None) -> int | None:
     """`starts_within_min`: whole minutes from 1 to 1440."""
     if raw is None or not raw.strip():
@@ -85,7 +65,7 @@ def parse_minutes(param: str, raw: str | None) -> int | None:
     if not text.isdigit() or not 1 <= int(text) <= MAX_STARTS_WITHIN_MIN:
         raise BadParameterError(
             param,
-            f"{param}={_shown(raw)} is not allowed: use whole minutes from 1 to "
+            f"{param}={shown(raw)} is not allowed: use whole minutes from 1 to "
             f"{MAX_STARTS_WITHIN_MIN}, for example {param}=90",
         )
     return int(text)
@@ -101,7 +81,7 @@ def parse_days(raw: Sequence[str] | None) -> tuple[Weekday, ...]:
         if day not in _DAYS:
             raise BadParameterError(
                 "day",
-                f"day={_shown(value)} is not an allowed value. Allowed values: "
+                f"day={shown(value)} is not an allowed value. Allowed values: "
                 + ", ".join(WEEKDAYS),
                 allowed=WEEKDAYS,
             )
@@ -120,7 +100,7 @@ def parse_clock(param: str, raw: str | None, *, allow_24: bool = False) -> int |
     if match is None:
         last = "24:00" if allow_24 else "23:59"
         raise BadParameterError(
-            param, f"{param}={_shown(raw)} is not a time: use HH:MM from 00:00 to {last}"
+            param, f"{param}={shown(raw)} is not a time: use HH:MM from 00:00 to {last}"
         )
     return int(match[1]) * 60 + int(match[2])
 
@@ -137,7 +117,7 @@ def parse_instant(raw: str | None, *, now: datetime) -> datetime:
     if value is None or value.utcoffset() is None:
         raise BadParameterError(
             "at",
-            f"at={_shown(raw)} is not allowed: use an ISO 8601 date and time with an "
+            f"at={shown(raw)} is not allowed: use an ISO 8601 date and time with an "
             "offset, for example at=2026-11-28T19:00:00-05:00 or at=2026-11-29T00:00:00Z",
         )
     if not MIN_YEAR <= value.year <= MAX_YEAR:
@@ -153,7 +133,7 @@ def parse_zone(raw: str | None) -> str | None:
     if name not in known_zones():
         raise BadParameterError(
             "tz",
-            f"tz={_shown(raw)} is not an IANA time zone: use a name such as "
+            f"tz={shown(raw)} is not an IANA time zone: use a name such as "
             "America/New_York, America/Los_Angeles or Europe/London",
         )
     return name

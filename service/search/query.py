@@ -15,6 +15,7 @@ from service.contract.documents import FILTER_FIELDS, FilterField, IndexDocument
 from service.contract.filters import quote_value
 from service.errors import BadParameterError
 from service.places.units import km_to_m
+from service.values import shown
 
 SortOrder = Literal["relevance", "distance", "soonest"]
 SORT_ORDERS: Final[tuple[SortOrder, ...]] = ("relevance", "distance", "soonest")
@@ -66,10 +67,9 @@ def validate_codes(param: str, values: Sequence[str] | None) -> tuple[str, ...]:
         if not value:
             continue
         if value not in field.vocabulary.codes:
-            shown = raw if len(raw) <= 40 else raw[:40] + "…"
             raise BadParameterError(
                 param,
-                f"{param}={shown!r} is not an allowed value. Allowed values: "
+                f"{param}={shown(raw)} is not an allowed value. Allowed values: "
                 + ", ".join(field.vocabulary.ordered_codes()),
                 allowed=field.vocabulary.ordered_codes(),
             )
@@ -91,11 +91,11 @@ def validate_facets(value: str | None) -> tuple[str, ...]:
     names = [n.strip() for n in text.split(",") if n.strip()]
     unknown = [n for n in names if n not in _FIELDS_BY_PARAM]
     if unknown or not names:
-        shown = (unknown[0] if unknown else text)[:40]
         raise BadParameterError(
             "facets",
-            f"facets={shown!r} is not an allowed value. Allowed values: all, none, or a "
-            "comma-separated list of " + ", ".join(_FIELDS_BY_PARAM),
+            f"facets={shown(unknown[0] if unknown else text)} is not an allowed value. "
+            "Allowed values: all, none, or a comma-separated list of "
+            + ", ".join(_FIELDS_BY_PARAM),
             allowed=allowed,
         )
     return tuple(dict.fromkeys(_FIELDS_BY_PARAM[n].attribute for n in names))
@@ -159,7 +159,7 @@ def _validate_sort(sort: str | None, *, near: str | None, browse_by_time: bool) 
     if sort not in SORT_ORDERS:
         raise BadParameterError(
             "sort",
-            f"sort={sort[:40]!r} is not an allowed value. Allowed values: "
+            f"sort={shown(sort)} is not an allowed value. Allowed values: "
             + ", ".join(SORT_ORDERS),
             allowed=SORT_ORDERS,
         )

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any, Final
 
 import msgspec
 
+from service.contract.documents import Schedule, SearchHit, ServiceArea
 from service.contract.vocabulary import (
     ACCESSIBILITY,
     ATTENDANCE,
@@ -98,76 +99,71 @@ def _shorten(value: object, limit: int = MAX_DESCRIPTION_CHARS) -> str | None:
     return value if len(value) <= limit else value[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
-def _serves(area: Mapping[str, Any] | None, lang: Lang) -> str | None:
-    if not area:
+def _serves(area: ServiceArea | None, lang: Lang) -> str | None:
+    if area is None:
         return None
-    if area.get("nationwide"):
+    if area.nationwide:
         return text(lang, "serves_nationwide")
-    states = area.get("states") or []
-    return ", ".join(states) if states else None
+    return ", ".join(area.states) if area.states else None
 
 
-def _next_time(hit: Mapping[str, Any], lang: Lang) -> str | None:
-    # Issue 4's next_occurrence: the viewer's copy (with `tz`) reads in their own time.
-    viewer = format_occurrence(hit.get("next_occurrence_viewer"), lang)
+def _next_time(hit: SearchHit, lang: Lang) -> str | None:
+    # The viewer's copy (with `tz`) reads in their own time.
+    viewer = format_occurrence(hit.next_occurrence_viewer, lang)
     if viewer:
         return f"{viewer} ({text(lang, 'your_time')})"
     # In the venue's time: the zone is named under the weekly times that follow.
-    return format_occurrence(hit.get("next_occurrence"), lang)
+    return format_occurrence(hit.next_occurrence, lang)
 
 
-def _latest_update(hit: Mapping[str, Any]) -> str | None:
+def _latest_update(hit: SearchHit) -> str | None:
     # A listing merged from several sources is as fresh as the most recent of them.
-    sources = [hit.get("provenance") or {}, *(hit.get("also_from") or ())]
-    dates = [str(p["updated_at"])[:10] for p in sources if p.get("updated_at")]
+    dates = [p.updated_at[:10] for p in (hit.provenance, *hit.also_from) if p.updated_at]
     return max(dates) if dates else None
 
 
-def build_card(hit: Mapping[str, Any], lang: Lang) -> Card:
+def build_card(hit: SearchHit, lang: Lang) -> Card:
     """Everything a person needs to act on one hit."""
-    contact: Mapping[str, Any] = hit.get("contact") or {}
-    address: Mapping[str, Any] | None = hit.get("address")
-    schedule: Mapping[str, Any] = hit.get("schedule") or {}
-    provenance: Mapping[str, Any] = hit.get("provenance") or {}
-    distance_km = hit.get("distance_km")
+    contact = hit.contact
+    address: dict[str, Any] | None = msgspec.to_builtins(hit.address) if hit.address else None
+    schedule = hit.schedule or Schedule()
     updated = format_date(_latest_update(hit), lang)
-    zone = timezone_label(schedule.get("timezone"), lang)
-    times = format_slots(schedule.get("slots") or (), lang)
+    zone = timezone_label(schedule.timezone, lang)
+    times = format_slots(msgspec.to_builtins(schedule.slots), lang)
     where = address_text(address)
-    name = str(hit["name"])
     return Card(
-        ref=f"{name}, {times[0]}" if times else f"{name}, {where}" if where else name,
-        id=str(hit["id"]),
-        name=str(hit["name"]),
-        kind=str(hit["kind"]),
-        kind_label=label(KINDS, str(hit["kind"]), lang),
-        organization=hit.get("organization"),
-        description=_shorten(hit.get("description")),
-        distance=format_distance(distance_km, lang) if distance_km is not None else None,
+        ref=f"{hit.name}, {times[0]}" if times else f"{hit.name}, {where}" if where else hit.name,
+        id=hit.id,
+        name=hit.name,
+        kind=hit.kind,
+        kind_label=label(KINDS, hit.kind, lang),
+        organization=hit.organization,
+        description=_shorten(hit.description),
+        distance=format_distance(hit.distance_km, lang) if hit.distance_km is not None else None,
         next_time=_next_time(hit, lang),
         schedule=times,
-        timezone=zone if schedule.get("slots") else None,
-        by_appointment=bool(schedule.get("by_appointment")),
-        schedule_notes=_shorten(schedule.get("notes"), 160),
-        attendance=labels(ATTENDANCE, hit.get("attendance"), lang),
-        meeting_url=_http_url(contact.get("meeting_url")),
-        meeting_phone=phone_link(contact.get("meeting_phone"), meeting=True),
-        meeting_notes=_shorten(contact.get("meeting_notes"), 200),
+        timezone=zone if schedule.slots else None,
+        by_appointment=schedule.by_appointment,
+        schedule_notes=_shorten(schedule.notes, 160),
+        attendance=labels(ATTENDANCE, hit.attendance, lang),
+        meeting_url=_http_url(contact.meeting_url),
+        meeting_phone=phone_link(contact.meeting_phone, meeting=True),
+        meeting_notes=_shorten(contact.meeting_notes, 200),
         address=where,
-        address_notes=_shorten((address or {}).get("notes"), 160),
-        approximate=bool((address or {}).get("approximate")),
+        address_notes=_shorten(hit.address.notes if hit.address else None, 160),
+        approximate=hit.address.approximate if hit.address else False,
         directions_url=directions_url(address),
-        phone=phone_link(contact.get("phone")),
-        website=_http_url(contact.get("website")),
-        languages=labels(LANGUAGES, hit.get("languages"), lang),
-        accessibility=labels(ACCESSIBILITY, hit.get("accessibility"), lang),
-        communities=labels(COMMUNITIES, hit.get("communities"), lang),
-        costs=labels(COSTS, hit.get("costs"), lang),
-        eligibility=_shorten(hit.get("eligibility"), 200),
-        serves=_serves(hit.get("service_area"), lang),
+        phone=phone_link(contact.phone),
+        website=_http_url(contact.website),
+        languages=labels(LANGUAGES, hit.languages, lang),
+        accessibility=labels(ACCESSIBILITY, hit.accessibility, lang),
+        communities=labels(COMMUNITIES, hit.communities, lang),
+        costs=labels(COSTS, hit.costs, lang),
+        eligibility=_shorten(hit.eligibility, 200),
+        serves=_serves(hit.service_area, lang),
         updated=text(lang, "updated", date=updated) if updated else text(lang, "updated_unknown"),
-        stale=hit.get("stale") is True,
-        source_name=provenance.get("source_name"),
+        stale=hit.stale is True,
+        source_name=hit.provenance.source_name,
     )
 
 

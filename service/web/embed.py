@@ -9,10 +9,10 @@ filters are ANDed with the visitor's, so they can be narrowed but never widened.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any, Final
 
 from litestar import Request, Response, get
+from litestar.di import NamedDependency
 from litestar.enums import MediaType
 from litestar.types import ControllerRouterHandler
 
@@ -20,20 +20,20 @@ from service.contract.documents import FILTER_FIELDS
 from service.errors import PathwaysError
 from service.http.partners import FILTER_PARAMS, Partner, PartnerRegistry
 from service.http.security_headers import CSP, page_policy
+from service.search.run import SearchDeps, SearchResponse
 from service.web.cards import labels
 from service.web.embedding import (
     admit,
     cors_headers,
-    embed_args,
+    embed_request,
     partner_search,
     problem_for,
 )
 from service.web.forms import form_view
 from service.web.i18n import STRINGS, Lang, text
-from service.web.page_query import build_url, page_query
+from service.web.page_query import SCHEDULE_PARAMS, build_url, page_query
 from service.web.pages import html_response, search_results, switch_url, visitor
 from service.web.render import STATIC_DIR, render
-from service.web.searching import app_dependencies, empty_result, schedule_params_available
 from service.web.views import error_view, failed_view, results_view
 
 AnyRequest = Request[Any, Any, Any]
@@ -120,52 +120,54 @@ async def widget_config(request: AnyRequest) -> Response[Any]:
 
 
 @get("/embed/v1/search", summary="Search through a partner's embed", tags=["embed"])
-async def embed_search(request: AnyRequest) -> Response[Any]:
+async def embed_search(
+    request: AnyRequest, search_deps: NamedDependency[SearchDeps]
+) -> Response[Any]:
     """`/v1/search` with the partner's presets, for its allowed origins only (CORS)."""
     try:
-        result = await partner_search(request, admit(request))
+        result = await partner_search(request, admit(request), search_deps)
     except PathwaysError as exc:
         return problem_for(request, exc)
     return Response(result, media_type=MediaType.JSON, headers=cors_headers(request))
 
 
 @get("/embed/v1/results", include_in_schema=False)
-async def embed_results(request: AnyRequest) -> Response[Any]:
+async def embed_results(
+    request: AnyRequest, search_deps: NamedDependency[SearchDeps]
+) -> Response[Any]:
     """The widget's results as an HTML fragment, in the visitor's language."""
     who = visitor(request)
     try:
         partner = admit(request)
-        result = await partner_search(request, partner)
+        result = await partner_search(request, partner, search_deps)
     except PathwaysError as exc:
         if exc.status_code in {403, 429}:
             return problem_for(request, exc)
-        return _fragment(request, who.lang, error=exc)
-    return _fragment(request, who.lang, result=result)
+        return _fragment(request, who.lang, exc)
+    return _fragment(request, who.lang, result)
 
 
 def _fragment(
     request: AnyRequest,
     lang: Lang,
-    *,
-    result: Mapping[str, Any] | None = None,
-    error: PathwaysError | None = None,
+    outcome: SearchResponse | PathwaysError,
 ) -> Response[Any]:
-    pq = page_query(request.query_params.dict(), schedule=schedule_params_available())
+    pq = page_query(request.query_params.dict(), schedule=SCHEDULE_PARAMS)
     status = 200
-    if error is not None:
-        view = failed_view(error_view(error, lang, near=pq.first("near")))
-        status = error.status_code
+    if isinstance(outcome, PathwaysError):
+        view = failed_view(error_view(outcome, lang, near=pq.first("near")))
+        status = outcome.status_code
     else:
-        view = results_view(
-            result or empty_result(), pq, lang, path="/embed/v1/results", removable=False
-        )
+        view = results_view(outcome, pq, lang, path="/embed/v1/results", removable=False)
     body = render("_results.html", lang=lang, mode="embed", results=view, shortlist_hidden=[])
     headers = cors_headers(request) | {"Content-Language": lang}
     return Response(body, status_code=status, media_type=MediaType.HTML, headers=headers)
 
 
 @get("/embed/v1/frame", include_in_schema=False)
-async def embed_frame(request: AnyRequest) -> Response[str]:
+async def embed_frame(
+    request: AnyRequest, search_deps: NamedDependency[SearchDeps]
+) -> Response[str]:
     """The search for partners who cannot run scripts: a page only their origins may frame."""
     who = visitor(request)
     registry: PartnerRegistry = request.app.state.partners
@@ -183,23 +185,25 @@ async def embed_frame(request: AnyRequest) -> Response[str]:
         # A static error says nothing worth hiding: let any page frame it so it is seen.
         response.headers[CSP] = page_policy(frame_ancestors=["*"])
         return response
-    return await _frame_page(request, partner, who.lang, who.keep)
+    return await _frame_page(request, partner, who.lang, who.keep, search_deps)
 
 
 async def _frame_page(
-    request: AnyRequest, partner: Partner, lang: Lang, keep: list[tuple[str, str]]
+    request: AnyRequest,
+    partner: Partner,
+    lang: Lang,
+    keep: list[tuple[str, str]],
+    deps: SearchDeps,
 ) -> Response[str]:
-    schedule = schedule_params_available()
-    pq = page_query(request.query_params.dict(), schedule=schedule)
+    pq = page_query(request.query_params.dict(), schedule=SCHEDULE_PARAMS)
     keep = [("partner", partner.key), *keep]
-    deps = await app_dependencies(request.app)
     results, status = await search_results(
         pq,
         lang,
         deps,
         path="/embed/v1/frame",
         keep=keep,
-        build_args=lambda query: embed_args(query, partner),
+        build=lambda query: embed_request(query, partner),
         always=partner.presets.near is not None,
     )
     body = render(
@@ -215,7 +219,7 @@ async def _frame_page(
         hidden_fields=keep,
         shortlist_hidden=[],
         results=results,
-        form=form_view(pq, lang, deps["limits"], presets=partner.presets, schedule=schedule),
+        form=form_view(pq, lang, deps.limits, presets=partner.presets, schedule=SCHEDULE_PARAMS),
     )
     response = html_response(body, status=status, lang=lang)
     response.headers[CSP] = page_policy(frame_ancestors=partner.origins)

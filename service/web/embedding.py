@@ -10,11 +10,11 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
+import msgspec
 from litestar import Request, Response
 
-from service.errors import PathwaysError
+from service.errors import PathwaysError, SearchUnavailableError
 from service.http.partners import (
-    FILTER_PARAMS,
     Partner,
     PartnerRegistry,
     RateLimiter,
@@ -24,14 +24,9 @@ from service.http.partners import (
 )
 from service.http.problems import problem_response
 from service.search.query import validate_codes
-from service.web.page_query import page_query
-from service.web.searching import (
-    app_dependencies,
-    empty_result,
-    handler_args,
-    run_search,
-    schedule_params_available,
-)
+from service.search.request import SearchRequest, filter_params, search_request
+from service.search.run import SearchDeps, SearchResponse, empty_response, run_search
+from service.web.page_query import SCHEDULE_PARAMS, page_query
 
 AnyRequest = Request[Any, Any, Any]
 
@@ -98,7 +93,7 @@ def cors_headers(request: AnyRequest) -> dict[str, str]:
 def problem_for(request: AnyRequest, exc: PathwaysError) -> Response[bytes]:
     """The problem+json answer of an embed request, readable by the widget."""
     headers = cors_headers(request)
-    if isinstance(exc, PartnerRateLimitedError):
+    if isinstance(exc, PartnerRateLimitedError | SearchUnavailableError):
         headers["Retry-After"] = str(exc.retry_after_s)
     return problem_response(
         status=exc.status_code,
@@ -111,29 +106,27 @@ def problem_for(request: AnyRequest, exc: PathwaysError) -> Response[bytes]:
     )
 
 
-def embed_args(query: Mapping[str, list[str]], partner: Partner) -> dict[str, Any] | None:
-    """Handler arguments with the partner's presets applied; None when nothing can match."""
-    args = handler_args(query)
-    asked = {p: list(validate_codes(p, args.get(p))) for p in FILTER_PARAMS}
+def embed_request(query: Mapping[str, list[str]], partner: Partner) -> SearchRequest | None:
+    """The visitor's search with the partner's presets applied; None when nothing can match."""
+    request = search_request(query)
+    asked = {p: list(validate_codes(p, request.filters.get(p))) for p in filter_params()}
     narrowed = narrow_filters(partner.presets, asked)
     if narrowed.impossible:
         return None
-    for param in FILTER_PARAMS:
-        args.pop(param, None)
-    args.update(narrowed.filters)
-    if partner.presets.near:
-        args["near"] = partner.presets.near
-    radius_km = narrow_radius_km(partner.presets, args.get("radius_km"))
-    if radius_km is not None:
-        args["radius_km"] = radius_km
-    args.setdefault("per_page", partner.per_page)
-    return args
+    return msgspec.structs.replace(
+        request,
+        filters=narrowed.filters,
+        near=partner.presets.near or request.near,
+        radius_km=narrow_radius_km(partner.presets, request.radius_km),
+        per_page=request.per_page if request.per_page is not None else partner.per_page,
+    )
 
 
-async def partner_search(request: AnyRequest, partner: Partner) -> dict[str, Any]:
+async def partner_search(request: AnyRequest, partner: Partner, deps: SearchDeps) -> SearchResponse:
     """Run the visitor's search through the partner's presets."""
-    pq = page_query(request.query_params.dict(), schedule=schedule_params_available())
-    args = embed_args(pq.as_query(), partner)
-    if args is None:
-        return empty_result(partner.per_page)
-    return await run_search(args, await app_dependencies(request.app))
+    pq = page_query(request.query_params.dict(), schedule=SCHEDULE_PARAMS)
+    asked = embed_request(pq.as_query(), partner)
+    if asked is None:
+        return empty_response(partner.per_page)
+    # The widget shows no facet counts: skip their cost.
+    return await run_search(msgspec.structs.replace(asked, facets="none"), deps)

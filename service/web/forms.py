@@ -10,8 +10,9 @@ import msgspec
 from service.contract.documents import FILTER_FIELDS, WEEKDAYS
 from service.http.partners import PartnerPresets
 from service.search.query import Limits
+from service.values import is_true
 from service.web.formatting import km_to_miles
-from service.web.i18n import Lang, text
+from service.web.i18n import STRINGS, Lang, text
 from service.web.page_query import FILTER_PARAMS, PageQuery
 
 _VOCAB: Final = {f.param: f.vocabulary for f in FILTER_FIELDS}
@@ -76,8 +77,9 @@ class FormView(msgspec.Struct, frozen=True, kw_only=True):
 
 
 def group_label(param: str, lang: Lang) -> str:
-    """'Language' for `language`, and so on."""
-    return text(lang, f"filter_{param}")
+    """'Language' for `language`, and so on; a filter without words yet shows its vocabulary."""
+    key = f"filter_{param}"
+    return text(lang, key) if key in STRINGS[lang] else _VOCAB[param].name.capitalize()
 
 
 def _options(param: str, lang: Lang, allowed: Sequence[str], chosen: Sequence[str]) -> list[Option]:
@@ -124,7 +126,7 @@ def span_text(minutes: int, lang: Lang) -> str:
 
 
 def _flag(pq: PageQuery, key: str) -> bool:
-    return pq.first(key).lower() in {"true", "1", "yes", "on"}
+    return is_true(pq.first(key))
 
 
 def _schedule_form(pq: PageQuery, lang: Lang, schedule: Sequence[str]) -> ScheduleForm | None:

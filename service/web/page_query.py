@@ -8,10 +8,22 @@ from urllib.parse import urlencode
 
 import msgspec
 
-from service.contract.documents import FILTER_FIELDS
+from service.search.request import filter_params, query_names
 
-FILTER_PARAMS: Final[tuple[str, ...]] = tuple(f.param for f in FILTER_FIELDS)
-BASE_PARAMS: Final[tuple[str, ...]] = ("q", "near", "radius_km", "sort")
+FILTER_PARAMS: Final[tuple[str, ...]] = filter_params()
+BASE_PARAMS: Final[tuple[str, ...]] = query_names({"q", "near", "radius_km", "sort"})
+# The time filters and the online-meetings switch; `at` and `tz` come only from a URL or the
+# page's script. Only the API decides paging bounds, closed listings and facet counts.
+SCHEDULE_PARAMS: Final[tuple[str, ...]] = (
+    "open_now",
+    "starts_within_min",
+    "day",
+    "time_from",
+    "time_to",
+    "include_online",
+    "at",
+    "tz",
+)
 MAX_VALUES_PER_KEY: Final = 20
 MAX_VALUE_CHARS: Final = 200
 
@@ -33,7 +45,7 @@ class PageQuery(msgspec.Struct, frozen=True, kw_only=True):
         return found[0] if found else ""
 
     def as_query(self) -> dict[str, list[str]]:
-        """Key -> values, with page and per_page, for the search handler."""
+        """Key -> values, with page and per_page, for building the SearchRequest."""
         query: dict[str, list[str]] = {}
         for key, value in self.pairs:
             query.setdefault(key, []).append(value)

@@ -8,12 +8,13 @@ on the server: a shortlist lives in the browser and in its link.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Final
 
 import msgspec
 from litestar import Request, Response, get
 from litestar.datastructures import CacheControlHeader
+from litestar.di import NamedDependency
 from litestar.enums import MediaType
 from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
@@ -21,18 +22,13 @@ from litestar.types import ControllerRouterHandler
 from service.contract.documents import DOCUMENT_ID_RE
 from service.errors import PathwaysError
 from service.search.client import SearchIndex
+from service.search.request import SearchRequest, search_request
+from service.search.run import SearchDeps, empty_response, run_search
 from service.web.cards import Card, build_card, shortlist_text
 from service.web.forms import form_view
 from service.web.i18n import LANGS, Lang, choose_lang, text
-from service.web.page_query import PageQuery, build_url, page_query
+from service.web.page_query import SCHEDULE_PARAMS, PageQuery, build_url, page_query
 from service.web.render import STATIC_DIR, render
-from service.web.searching import (
-    app_dependencies,
-    empty_result,
-    handler_args,
-    run_search,
-    schedule_params_available,
-)
 from service.web.views import ResultsView, error_view, failed_view, idle_view, results_view
 
 PAGE_PER_PAGE: Final = 10
@@ -76,40 +72,50 @@ def switch_url(path: str, pq: PageQuery, lang: Lang) -> str:
     return build_url(path, [*pq.pairs, *paging, ("lang", other)])
 
 
-ArgsBuilder = Callable[[dict[str, list[str]]], "dict[str, Any] | None"]
+RequestBuilder = Callable[[dict[str, list[str]]], SearchRequest | None]
 
 
-def page_args(query: dict[str, list[str]]) -> dict[str, Any] | None:
-    """Handler arguments of the page: the visitor's query, ten results a page by default."""
-    args = handler_args(query)
-    args.setdefault("per_page", PAGE_PER_PAGE)
-    return args
+def page_request(query: dict[str, list[str]]) -> SearchRequest:
+    """The page's search: the visitor's query, ten results a page by default."""
+    request = search_request(query)
+    if request.per_page is None:
+        request = msgspec.structs.replace(request, per_page=PAGE_PER_PAGE)
+    return request
 
 
 async def search_results(
     pq: PageQuery,
     lang: Lang,
-    deps: Mapping[str, Any],
+    deps: SearchDeps,
     *,
     path: str,
     keep: Sequence[tuple[str, str]],
-    build_args: ArgsBuilder = page_args,
+    build: RequestBuilder = page_request,
     always: bool = False,
 ) -> tuple[ResultsView, int]:
     """The results area for a query, and the HTTP status it deserves.
 
-    `build_args` turns the query into handler arguments (None: nothing can match);
+    `build` turns the query into a SearchRequest (None: nothing can match);
     `always` searches even when the visitor has asked for nothing yet.
     """
     if not pq.searched and not always:
         return idle_view(lang), 200
     try:
-        args = build_args(pq.as_query())
-        result = empty_result() if args is None else await run_search(args, deps)
+        request = build(pq.as_query())
+        result = (
+            empty_response(PAGE_PER_PAGE)
+            if request is None
+            else await run_search(without_facets(request), deps)
+        )
     except PathwaysError as exc:
         error = error_view(exc, lang, near=pq.first("near"))
         return failed_view(error), error.status
     return results_view(result, pq, lang, path=path, keep=keep), 200
+
+
+def without_facets(request: SearchRequest) -> SearchRequest:
+    """Pages and the widget show no facet counts: skip their cost unless asked for."""
+    return msgspec.structs.replace(request, facets=request.facets or "none")
 
 
 def _query(request: AnyRequest) -> dict[str, list[str]]:
@@ -118,13 +124,13 @@ def _query(request: AnyRequest) -> dict[str, list[str]]:
 
 
 @get("/", include_in_schema=False)
-async def search_page(request: AnyRequest) -> Response[str]:
+async def search_page(
+    request: AnyRequest, search_deps: NamedDependency[SearchDeps]
+) -> Response[str]:
     """The search page: the form, and results when the URL asks for some."""
     who = visitor(request)
-    schedule = schedule_params_available()
-    pq = page_query(_query(request), schedule=schedule)
-    deps = await app_dependencies(request.app)
-    results, status = await search_results(pq, who.lang, deps, path="/", keep=who.keep)
+    pq = page_query(_query(request), schedule=SCHEDULE_PARAMS)
+    results, status = await search_results(pq, who.lang, search_deps, path="/", keep=who.keep)
     body = render(
         "search.html",
         lang=who.lang,
@@ -136,19 +142,20 @@ async def search_page(request: AnyRequest) -> Response[str]:
         fragment_url="/partials/results",
         hidden_fields=who.keep,
         shortlist_hidden=who.keep,
-        form=form_view(pq, who.lang, deps["limits"], schedule=schedule),
+        form=form_view(pq, who.lang, search_deps.limits, schedule=SCHEDULE_PARAMS),
         results=results,
     )
     return html_response(body, status=status, lang=who.lang)
 
 
 @get("/partials/results", include_in_schema=False)
-async def results_fragment(request: AnyRequest) -> Response[str]:
+async def results_fragment(
+    request: AnyRequest, search_deps: NamedDependency[SearchDeps]
+) -> Response[str]:
     """Only the results area of `/` for the same query, for the page's script."""
     who = visitor(request)
-    pq = page_query(_query(request), schedule=schedule_params_available())
-    deps = await app_dependencies(request.app)
-    results, status = await search_results(pq, who.lang, deps, path="/", keep=who.keep)
+    pq = page_query(_query(request), schedule=SCHEDULE_PARAMS)
+    results, status = await search_results(pq, who.lang, search_deps, path="/", keep=who.keep)
     body = render(
         "_results.html", lang=who.lang, mode="page", results=results, shortlist_hidden=who.keep
     )
@@ -173,14 +180,15 @@ def shortlist_ids(values: Sequence[str]) -> tuple[list[str], int]:
 
 async def _fetch_cards(index: SearchIndex, ids: Sequence[str], lang: Lang) -> list[Card]:
     hits = await asyncio.gather(*(index.get_document(i) for i in ids))
-    return [build_card(msgspec.to_builtins(hit), lang) for hit in hits if hit is not None]
+    return [build_card(hit, lang) for hit in hits if hit is not None]
 
 
-async def _shortlist(request: AnyRequest) -> tuple[Visitor, list[str], list[Card], int, str]:
+async def _shortlist(
+    request: AnyRequest, index: SearchIndex
+) -> tuple[Visitor, list[str], list[Card], int, str]:
     who = visitor(request)
     ids, dropped = shortlist_ids(request.query_params.getall("ids", []))
-    deps = await app_dependencies(request.app)
-    cards = await _fetch_cards(deps["search_index"], ids, who.lang) if ids else []
+    cards = await _fetch_cards(index, ids, who.lang) if ids else []
     missing = dropped + len(ids) - len(cards)
     link = str(request.base_url).rstrip("/") + shortlist_url([c.id for c in cards], who.keep)
     return who, ids, cards, missing, link
@@ -192,10 +200,12 @@ def shortlist_url(ids: Sequence[str], keep: Sequence[tuple[str, str]] = ()) -> s
 
 
 @get("/shortlist", include_in_schema=False)
-async def shortlist_page(request: AnyRequest) -> Response[str]:
+async def shortlist_page(
+    request: AnyRequest, search_index: NamedDependency[SearchIndex]
+) -> Response[str]:
     """A printable page of the resources in the link, with a message-ready text version."""
     try:
-        who, _ids, cards, missing, link = await _shortlist(request)
+        who, _ids, cards, missing, link = await _shortlist(request, search_index)
     except PathwaysError as exc:
         who = visitor(request)
         error = error_view(exc, who.lang)
@@ -236,9 +246,11 @@ def _chrome(who: Visitor, path: str, request: AnyRequest) -> dict[str, Any]:
 
 
 @get("/shortlist.txt", include_in_schema=False)
-async def shortlist_plain(request: AnyRequest) -> Response[str]:
+async def shortlist_plain(
+    request: AnyRequest, search_index: NamedDependency[SearchIndex]
+) -> Response[str]:
     """The shortlist as plain text, to paste into a text message or an email."""
-    who, _ids, cards, _missing, link = await _shortlist(request)
+    who, _ids, cards, _missing, link = await _shortlist(request, search_index)
     body = (
         shortlist_text(cards, who.lang, link=link) if cards else text(who.lang, "shortlist_empty")
     )

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any, Final
+from collections.abc import Sequence
+from typing import Final
 
 import msgspec
 
 from service.contract.documents import FILTER_FIELDS, WEEKDAYS
 from service.errors import BadParameterError, PathwaysError, SearchUnavailableError
+from service.search.run import SearchResponse
+from service.values import is_true
 from service.web.cards import Card, build_card, label
 from service.web.formatting import format_radius
 from service.web.forms import group_label, span_text
@@ -31,7 +33,7 @@ def _active_label(key: str, value: str, lang: Lang) -> str | None:
     if key == "q":
         return f"“{value}”"
     if key in {"open_now", "include_online"}:
-        return text(lang, key) if value.lower() in {"true", "1", "yes", "on"} else None
+        return text(lang, key) if is_true(value) else None
     if key == "starts_within_min" and value.isdigit():
         return text(lang, "starts_within_chip", span=span_text(int(value), lang))
     if key == "day" and value in WEEKDAYS:
@@ -145,7 +147,7 @@ def count_text(total: int, lang: Lang) -> str:
 
 
 def results_view(
-    result: Mapping[str, Any],
+    result: SearchResponse,
     pq: PageQuery,
     lang: Lang,
     *,
@@ -154,13 +156,13 @@ def results_view(
     removable: bool = True,
 ) -> ResultsView:
     """Cards, counts, chips and paging of one answer of /v1/search."""
-    total, page = int(result["total"]), int(result["page"])
-    pages, per_page = int(result["total_pages"]), int(result["per_page"])
-    origin = result.get("origin")
+    total, page = result.total, result.page
+    pages, per_page = result.total_pages, result.per_page
+    origin = result.origin
     where = None
-    if origin:
-        place = text(lang, "near_place", place=origin["near"])
-        where = f"{place}, {format_radius(origin['radius_km'], lang)}"
+    if origin is not None:
+        place = text(lang, "near_place", place=origin.near)
+        where = f"{place}, {format_radius(origin.radius_km, lang)}"
     heading = count_text(total, lang)
     page_text = text(lang, "page_of", page=page, pages=pages) if pages > 1 else None
     status = ". ".join(s for s in (f"{heading} {where or ''}".strip(), page_text) if s) + "."
@@ -175,7 +177,7 @@ def results_view(
         title=heading,
         heading=heading,
         subheading=where,
-        cards=[build_card(hit, lang) for hit in result["hits"]],
+        cards=[build_card(hit, lang) for hit in result.hits],
         active=active_filters(pq, lang, path, keep) if removable else [],
         clear_url=clear_url(pq, path, keep)
         if removable and any(k not in {"near", "radius_km", "sort"} for k, _ in pq.pairs)

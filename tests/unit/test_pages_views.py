@@ -4,19 +4,22 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 import pytest
 
+from service.contract.documents import SearchHit
 from service.errors import BadParameterError, SearchUnavailableError, UnknownPlaceError
 from service.http.partners import parse_partners
 from service.http.security_headers import page_policy
 from service.search.query import Limits
+from service.search.request import SearchRequest, search_request
+from service.search.run import SearchOrigin, SearchResponse
 from service.web.cards import build_card, card_as_text, shortlist_text
-from service.web.embedding import embed_args
+from service.web.embedding import embed_request
 from service.web.forms import form_view
 from service.web.page_query import build_url, page_query
 from service.web.pages import shortlist_ids
 from service.web.render import render
-from service.web.searching import handler_args
 from service.web.views import error_view, results_view
 
 # A real record of the seed index (aasepia, Meeting Guide feed), as /v1/search returns it.
@@ -62,8 +65,19 @@ NUEVO_CAMINO: dict[str, Any] = {
 LIMITS = Limits(default_radius_km=25, max_radius_km=250, max_per_page=50)
 
 
+def as_hit(record: dict[str, Any]) -> SearchHit:
+    """A record as the search returns it, decoded."""
+    return msgspec.convert(record, SearchHit)
+
+
+def one_page(hits: list[SearchHit], **fields: Any) -> SearchResponse:
+    """A search answer holding these hits."""
+    totals = {"total": len(hits), "page": 1, "per_page": 10, "total_pages": 1}
+    return SearchResponse(hits=hits, sort="relevance", facets={}, **(totals | fields))
+
+
 def test_a_card_has_what_a_person_needs_to_act() -> None:
-    card = build_card(NUEVO_CAMINO, "en")
+    card = build_card(as_hit(NUEVO_CAMINO), "en")
     assert card.kind_label == "Peer support meeting"
     assert card.distance == "2.1 mi (3.4 km) away"
     assert card.next_time == "Sun, Nov 29, 10:00 AM"
@@ -78,7 +92,7 @@ def test_a_card_has_what_a_person_needs_to_act() -> None:
 
 
 def test_a_card_in_spanish() -> None:
-    card = build_card(NUEVO_CAMINO, "es")
+    card = build_card(as_hit(NUEVO_CAMINO), "es")
     assert (card.kind_label, card.languages, card.updated) == (
         "Reunión de apoyo mutuo",
         ["Español"],
@@ -89,7 +103,7 @@ def test_a_card_in_spanish() -> None:
 
 def test_the_viewers_next_time_wins_and_says_so() -> None:
     hit = NUEVO_CAMINO | {"next_occurrence_viewer": "2026-11-29T07:00:00-08:00"}
-    assert build_card(hit, "en").next_time == "Sun, Nov 29, 7:00 AM (your time)"
+    assert build_card(as_hit(hit), "en").next_time == "Sun, Nov 29, 7:00 AM (your time)"
 
 
 def test_only_web_links_become_links() -> None:
@@ -97,15 +111,14 @@ def test_only_web_links_become_links() -> None:
     hit = NUEVO_CAMINO | {
         "contact": {"website": "javascript:alert(1)", "meeting_url": "data:text/html,x"}
     }
-    card = build_card(hit, "en")
+    card = build_card(as_hit(hit), "en")
     assert (card.website, card.meeting_url) == (None, None)
 
 
 def test_feed_text_is_escaped_in_the_page() -> None:
     # Invented hostile record: markup in a name or description must arrive as text.
     hit = NUEVO_CAMINO | {"name": "<script>alert(1)</script>", "description": '"><img src=x>'}
-    result = {"hits": [hit], "total": 1, "page": 1, "per_page": 10, "total_pages": 1}
-    view = results_view(result, page_query({"q": ["<b>"]}), "en", path="/")
+    view = results_view(one_page([as_hit(hit)]), page_query({"q": ["<b>"]}), "en", path="/")
     html = render("_results.html", lang="en", mode="page", results=view, shortlist_hidden=[])
     assert "<script>" not in html
     assert "<img" not in html
@@ -114,7 +127,7 @@ def test_feed_text_is_escaped_in_the_page() -> None:
 
 
 def test_a_card_as_text_for_a_message() -> None:
-    assert card_as_text(build_card(NUEVO_CAMINO, "en"), "en") == (
+    assert card_as_text(build_card(as_hit(NUEVO_CAMINO), "en"), "en") == (
         "Nuevo Camino (Peer support meeting)\n"
         "Next: Sun, Nov 29, 10:00 AM\n"
         "Sunday 10:00 AM–11:00 AM (Eastern time)\n"  # noqa: RUF001
@@ -127,7 +140,9 @@ def test_a_card_as_text_for_a_message() -> None:
 
 
 def test_the_shortlist_text_ends_with_the_link_and_the_crisis_lines() -> None:
-    out = shortlist_text([build_card(NUEVO_CAMINO, "es")], "es", link="http://x/shortlist?ids=a")
+    out = shortlist_text(
+        [build_card(as_hit(NUEVO_CAMINO), "es")], "es", link="http://x/shortlist?ids=a"
+    )
     assert out.startswith("Pathways: Mi lista\n\n1. Nuevo Camino (Reunión de apoyo mutuo)\n")
     assert "Enlace a esta lista: http://x/shortlist?ids=a" in out
     assert out.endswith("SAMHSA, gratis y confidencial, 24/7: 1-800-662-4357\n")
@@ -186,14 +201,8 @@ def test_urls(pairs: list[tuple[str, str]], expected: str) -> None:
 
 def test_results_have_counts_removable_filters_and_paging() -> None:
     pq = page_query({"near": ["19103"], "kind": ["meeting"], "language": ["es"], "page": ["2"]})
-    result = {
-        "hits": [NUEVO_CAMINO],
-        "total": 33,
-        "page": 2,
-        "per_page": 10,
-        "total_pages": 4,
-        "origin": {"near": "19103", "radius_km": 25.0},
-    }
+    origin = SearchOrigin(near="19103", lat=39.95, lng=-75.17, radius_km=25.0)
+    result = one_page([as_hit(NUEVO_CAMINO)], total=33, page=2, total_pages=4, origin=origin)
     view = results_view(result, pq, "en", path="/", keep=[("lang", "en")])
     assert view.heading == "33 results"
     assert view.subheading == "near 19103, within 15.5 mi (25 km)"
@@ -234,8 +243,8 @@ def test_errors_in_plain_words(exc: Any, status: int, title: str) -> None:
         assert "Try a 5-digit ZIP code, like 19103." in view.suggestions
 
 
-def test_handler_args_are_typed_like_the_api() -> None:
-    args = handler_args(
+def test_page_queries_are_typed_like_the_api() -> None:
+    request = search_request(
         {
             "near": ["19103"],
             "kind": ["meeting", "housing"],
@@ -244,9 +253,11 @@ def test_handler_args_are_typed_like_the_api() -> None:
             "unknown": ["x"],
         }
     )
-    assert args == {"near": "19103", "kind": ["meeting", "housing"], "page": 2, "radius_km": 10.0}
+    assert request == SearchRequest(
+        near="19103", filters={"kind": ["meeting", "housing"]}, page=2, radius_km=10.0
+    )
     with pytest.raises(BadParameterError, match="page"):
-        handler_args({"page": ["two"]})
+        search_request({"page": ["two"]})
 
 
 PARTNER = parse_partners(
@@ -258,25 +269,27 @@ PARTNER = parse_partners(
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ({}, {"kind": ["meeting"], "near": "19103", "radius_km": 40.0, "per_page": 5}),
+        (
+            {},
+            SearchRequest(filters={"kind": ["meeting"]}, near="19103", radius_km=40.0, per_page=5),
+        ),
         (
             {"near": ["90210"], "radius_km": ["100"], "language": ["ES"], "per_page": ["3"]},
-            {
-                "kind": ["meeting"],
-                "language": ["es"],
-                "near": "19103",
-                "radius_km": 40.0,
-                "per_page": 3,
-            },
+            SearchRequest(
+                filters={"kind": ["meeting"], "language": ["es"]},
+                near="19103",
+                radius_km=40.0,
+                per_page=3,
+            ),
         ),
         ({"kind": ["housing"]}, None),
     ],
 )
 def test_embed_presets_cannot_be_widened(
-    query: dict[str, list[str]], expected: dict[str, Any] | None
+    query: dict[str, list[str]], expected: SearchRequest | None
 ) -> None:
     assert PARTNER is not None
-    assert embed_args(query, PARTNER) == expected
+    assert embed_request(query, PARTNER) == expected
 
 
 def test_pages_allow_only_our_own_origin() -> None:
@@ -290,8 +303,9 @@ def test_pages_allow_only_our_own_origin() -> None:
 
 def test_a_merged_listing_is_as_fresh_as_its_newest_source_and_stale_is_said() -> None:
     # The second source is invented: a merge with a fresher copy of the same meeting.
-    hit = NUEVO_CAMINO | {"also_from": [{"updated_at": "2024-03-05"}], "stale": True}
-    card = build_card(hit, "en")
+    fresher = NUEVO_CAMINO["provenance"] | {"source": "other", "updated_at": "2024-03-05"}
+    hit = NUEVO_CAMINO | {"also_from": [fresher], "stale": True}
+    card = build_card(as_hit(hit), "en")
     assert card.updated == "Last updated Mar 5, 2024"
     assert card.stale
-    assert not build_card(NUEVO_CAMINO, "en").stale
+    assert not build_card(as_hit(NUEVO_CAMINO), "en").stale

@@ -8,7 +8,7 @@ partner's, the place is the partner's, and the radius is never wider than the pa
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Final
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -23,7 +23,8 @@ from service.http.partners import (
     narrow_radius_km,
 )
 from service.search.query import Limits, filter_expression, validate_params
-from service.web.embedding import embed_args
+from service.search.request import SearchRequest
+from service.web.embedding import embed_request
 from tests.filter_grammar import parse_array
 
 PROPERTY: Final = settings(
@@ -44,7 +45,8 @@ def presets(draw: st.DrawFn) -> PartnerPresets:
     }
     near = draw(st.one_of(st.none(), st.sampled_from(PLACES)))
     radius = draw(st.one_of(st.none(), st.floats(min_value=1, max_value=250))) if near else None
-    return PartnerPresets(near=near, radius_km=radius, **codes)
+    filters = {p: c for p, c in codes.items() if c}
+    return PartnerPresets(near=near, radius_km=radius, filters=filters)
 
 
 def visitor_values(param: str) -> st.SearchStrategy[list[str]]:
@@ -82,35 +84,36 @@ def test_a_visitor_never_widens_a_partners_presets(
     p: PartnerPresets, query: dict[str, list[str]]
 ) -> None:
     try:
-        args = embed_args(query, partner_with(p))
+        asked = embed_request(query, partner_with(p))
     except BadParameterError:
         return
-    if args is None:
+    if asked is None:
         # Nothing can match both: the widget shows no results rather than more.
         assert any(p.codes(param) for param in FILTER_PARAMS)
         return
     for param in FILTER_PARAMS:
         if p.codes(param):
-            assert args[param], param
-            assert set(args[param]) <= set(p.codes(param)), param
+            assert asked.filters.get(param), param
+            assert set(asked.filters[param]) <= set(p.codes(param)), param
     if p.near is not None:
-        assert args["near"] == p.near
+        assert asked.near == p.near
     if p.radius_km is not None:
-        assert args["radius_km"] <= p.radius_km
-    assert_filter_keeps_presets(args, p)
+        assert asked.radius_km is not None
+        assert asked.radius_km <= p.radius_km
+    assert_filter_keeps_presets(asked, p)
 
 
-def assert_filter_keeps_presets(args: dict[str, Any], p: PartnerPresets) -> None:
+def assert_filter_keeps_presets(asked: SearchRequest, p: PartnerPresets) -> None:
     """The Meilisearch filter ANDs a clause per preset parameter with only preset codes."""
     try:
         params = validate_params(
-            q=args.get("q", ""),
-            near=args.get("near"),
-            radius_km=args.get("radius_km"),
+            q=asked.q,
+            near=asked.near,
+            radius_km=asked.radius_km,
             sort=None,
             page=1,
-            per_page=args.get("per_page", 10),
-            filters={param: args.get(param) for param in FILTER_PARAMS},
+            per_page=asked.per_page or 10,
+            filters=asked.filters,
             limits=LIMITS,
         )
     except BadParameterError:

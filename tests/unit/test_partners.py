@@ -64,7 +64,7 @@ def test_the_demo_partner_parses_with_normalized_origins_and_codes() -> None:
     partner = parse_partners(DEMO).get("demo")
     assert partner is not None
     assert partner.origins == ("http://localhost:8001", "http://127.0.0.1:8001")
-    assert partner.presets.kind == ("meeting",)
+    assert partner.presets.codes("kind") == ("meeting",)
     assert partner.presets.radius_km == 40
     assert partner.per_page == 10
 
@@ -144,7 +144,7 @@ def test_the_partners_file_comes_from_settings(env: dict[str, str], expected: ob
     assert str(settings.partners_file) == str(expected)
 
 
-PRESETS = PartnerPresets(kind=("meeting",), language=("es", "en"))
+PRESETS = PartnerPresets(filters={"kind": ("meeting",), "language": ("es", "en")})
 
 
 @pytest.mark.parametrize(

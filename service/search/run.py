@@ -1,0 +1,175 @@
+"""One search, start to finish: a SearchRequest and the service's parts -> a SearchResponse.
+
+`/v1/search`, its CSV export, the page and the embed all call `run_search`, so they check,
+filter, rank and answer alike.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Final
+
+import msgspec
+
+from service.contract.documents import SearchHit
+from service.errors import BadParameterError, UnknownPlaceError
+from service.places.geocoder import GazetteerGeocoder, PlaceNotFoundError, PlaceSyntaxError
+from service.places.units import distance_km
+from service.schedules.params import Clock, TimeFilter
+from service.search.client import MeiliSearchResult, SearchIndex
+from service.search.freshness import Freshness, with_stale
+from service.search.nearby import place_results
+from service.search.query import Limits, SearchParams, build_search_body, facets_by_param
+from service.search.request import SearchRequest, validated
+from service.search.result_cache import ResultCache
+from service.search.timed import schedule_search, time_clauses, with_occurrences
+
+API_PER_PAGE: Final = 20
+# `at` stands in for "now" only where it changes what Meilisearch is asked; elsewhere the
+# key leaves it out, so the same question is reused from minute to minute.
+_ANY_TIME: Final = datetime(2000, 1, 1, tzinfo=UTC)
+_result_decoder: Final = msgspec.msgpack.Decoder(MeiliSearchResult)
+
+
+class SearchOrigin(msgspec.Struct, frozen=True, kw_only=True):
+    """The place a search was made near, as resolved."""
+
+    near: str
+    lat: float
+    lng: float
+    radius_km: float
+    # USPS state of the place: remote services serving it are included (README).
+    state: str | None = None
+
+
+class SearchResponse(msgspec.Struct, frozen=True, kw_only=True):
+    """One page of results with totals and facet counts."""
+
+    hits: list[SearchHit]
+    total: int
+    page: int
+    per_page: int
+    total_pages: int
+    sort: str
+    facets: dict[str, dict[str, int]]
+    origin: SearchOrigin | None = None
+
+
+class SearchDeps(msgspec.Struct, frozen=True, kw_only=True):
+    """The parts of the service a search uses, from the app's state."""
+
+    index: SearchIndex
+    geocoder: GazetteerGeocoder
+    limits: Limits
+    clock: Clock
+    freshness: Freshness
+    result_cache: ResultCache[bytes]
+
+
+def empty_response(per_page: int) -> SearchResponse:
+    """An answer with no hits, for a search that cannot match anything."""
+    return SearchResponse(
+        hits=[], total=0, page=1, per_page=per_page, total_pages=0, sort="relevance", facets={}
+    )
+
+
+def resolve_near_state(
+    geocoder: GazetteerGeocoder, near: str
+) -> tuple[tuple[float, float], str | None]:
+    """(lat, lng) and USPS state of `near`, resolved offline; 400 for bad syntax, 422 if unknown."""
+    try:
+        place = geocoder.resolve(near)
+    except PlaceSyntaxError as exc:
+        raise BadParameterError("near", f"near: {exc}") from exc
+    except PlaceNotFoundError as exc:
+        raise UnknownPlaceError(near) from exc
+    return (place.lat, place.lng), place.state
+
+
+def with_distances(hits: list[SearchHit], origin: tuple[float, float]) -> list[SearchHit]:
+    """Hits with `distance_km` from the origin, measured with geopy."""
+    return [
+        msgspec.structs.replace(
+            hit, distance_km=round(distance_km(origin, (hit.geo.lat, hit.geo.lng)), 2)
+        )
+        if hit.geo is not None
+        else hit
+        for hit in hits
+    ]
+
+
+async def run_search(
+    request: SearchRequest, deps: SearchDeps, *, per_page: int = API_PER_PAGE
+) -> SearchResponse:
+    """Check the request, search (through the result cache) and answer one page.
+
+    `per_page` is the surface's default page size, used when the request gives none.
+    """
+    now = deps.clock()
+    # Reading lay words in `q` as filters belongs here, before the request is checked, so
+    # whatever it adds is validated and quoted like the visitor's own filters.
+    params, time_filter = validated(request, limits=deps.limits, now=now, per_page=per_page)
+    origin, state = resolve_near_state(deps.geocoder, params.near) if params.near else (None, None)
+    result = _result_decoder.decode(
+        await deps.result_cache.get(
+            _result_key(params, origin, state, time_filter),
+            lambda: _results(deps.index, params, origin, state, time_filter),
+        )
+    )
+    hits = with_occurrences(result.hits, time_filter)
+    hits = with_stale(hits, deps.freshness, now=now)
+    return SearchResponse(
+        hits=hits,
+        total=result.totalHits,
+        page=params.page,
+        per_page=params.per_page,
+        total_pages=result.totalPages,
+        sort=params.sort,
+        facets=facets_by_param(result.facetDistribution),
+        origin=_origin(params, origin, state),
+    )
+
+
+async def _results(
+    search_index: SearchIndex,
+    params: SearchParams,
+    origin: tuple[float, float] | None,
+    state: str | None,
+    time_filter: TimeFilter,
+) -> bytes:
+    """What Meilisearch answers to the validated question, with distances, encoded (a
+    third of the memory of the decoded hits: the cache keeps these bytes)."""
+    if origin is not None:
+        extra = await time_clauses(search_index, time_filter)
+        placed = await place_results(search_index, params, origin, state=state, extra=extra)
+        result = msgspec.structs.replace(placed, hits=with_distances(placed.hits, origin))
+    else:
+        body = build_search_body(params, None)
+        result = await schedule_search(
+            search_index, body, time_filter=time_filter, sort=params.sort
+        )
+    return msgspec.msgpack.encode(result)
+
+
+def _result_key(
+    params: SearchParams,
+    origin: tuple[float, float] | None,
+    state: str | None,
+    time_filter: TimeFilter,
+) -> bytes:
+    """Everything `_results` depends on besides the index's content."""
+    asks_time = time_filter.filters or params.sort == "soonest"
+    time_key = msgspec.structs.replace(
+        time_filter, viewer_tz=None, at=time_filter.at if asks_time else _ANY_TIME
+    )
+    return msgspec.json.encode((params, origin, state, time_key))
+
+
+def _origin(
+    params: SearchParams, origin: tuple[float, float] | None, state: str | None = None
+) -> SearchOrigin | None:
+    if origin is None or params.near is None:
+        return None
+    return SearchOrigin(
+        near=params.near, lat=origin[0], lng=origin[1], radius_km=params.radius_km, state=state
+    )
