@@ -10,20 +10,15 @@ from typing import Final
 import msgspec
 
 from indexer.records import SourceConfig, SourceFormat, SourceLoad, SourceLoadError, SourcesFile
-from indexer.sources import (
-    bmlt,
-    findtreatment,
-    findtreatment_json,
-    housing,
-    hrsa,
-    hsds,
-    hsds_tabular,
-    linksf,
-    meeting_guide,
-    naws,
-    pathways,
-    samhsa,
-)
+from indexer.sources.bmlt import naws
+from indexer.sources.bmlt import semantic as bmlt
+from indexer.sources.housing import city_lists as housing
+from indexer.sources.housing import linksf
+from indexer.sources.hsds import json_form as hsds
+from indexer.sources.hsds import tabular as hsds_tabular
+from indexer.sources.meeting_guide import feed as meeting_guide
+from indexer.sources.pathways import seed as pathways
+from indexer.sources.treatment import findtreatment, findtreatment_json, hrsa, samhsa
 
 Loader = Callable[[SourceConfig, Path], SourceLoad]
 

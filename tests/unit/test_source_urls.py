@@ -17,7 +17,7 @@ import pytest
 from indexer.fetch import fetch_url
 from indexer.load import LOADERS
 from indexer.records import SourceConfig, SourceLoadError
-from indexer.sources import hsds
+from indexer.sources.hsds import json_form as hsds
 from tests.httpserve import serve_folder
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -14,8 +14,9 @@ import msgspec
 import pytest
 
 from indexer.records import RecordError, SourceConfig, SourceLoad, SourceLoadError, SourcesFile
-from indexer.sources import csv_rows, findtreatment, hrsa, samhsa
+from indexer.sources import csv_rows
 from indexer.sources.csv_rows import read_rows
+from indexer.sources.treatment import findtreatment, hrsa, samhsa
 from service.contract.documents import Address, Contact, GeoPoint, IndexDocument, ServiceArea
 from service.contract.vocabulary import (
     ACCESSIBILITY,
@@ -263,7 +264,7 @@ def test_classify(names: list[str], expected: findtreatment.Services) -> None:
 
 
 MAPPED_NAMES = {
-    # Mapped after a review of all 206 names (indexer/sources/findtreatment_codes.py).
+    # Mapped after a review of all 206 names (indexer/sources/treatment/findtreatment_codes.py).
     "Lofexidine": True,
     "Suicide prevention services": True,
     "Smoking/vaping/tobacco cessation counseling": True,

@@ -17,10 +17,10 @@ from typing import Any
 
 from indexer.fetch import source_bytes
 from indexer.records import RecordError, Rejection, SourceConfig, SourceLoad, SourceLoadError
-from indexer.sources import findtreatment
 from indexer.sources.csv_rows import invalid_reason
 from indexer.sources.json_input import decode_json, field_text, json_type
-from indexer.sources.samhsa import display_name
+from indexer.sources.treatment import findtreatment
+from indexer.sources.treatment.samhsa import display_name
 from service.contract.documents import IndexDocument
 
 

@@ -20,8 +20,8 @@ from typing import Any
 from indexer.fetch import source_bytes
 from indexer.normalize import clean_text, parse_coordinate
 from indexer.records import RecordError, Rejection, SourceConfig, SourceLoad, SourceLoadError
-from indexer.sources.bmlt_formats import Format, default_formats, map_formats, read_formats
-from indexer.sources.bmlt_meeting import MeetingFields, parse_clock, to_document
+from indexer.sources.bmlt.formats import Format, default_formats, map_formats, read_formats
+from indexer.sources.bmlt.meeting import MeetingFields, parse_clock, to_document
 from indexer.sources.csv_rows import invalid_reason
 from indexer.sources.json_input import decode_json, field_text, json_type
 from service.contract.documents import IndexDocument

@@ -41,7 +41,7 @@ from indexer.normalize import (
 )
 from indexer.records import RecordError, Rejection, SourceConfig, SourceLoad, SourceLoadError
 from indexer.sources.json_input import decode_json, json_type
-from indexer.sources.meeting_guide_place import (
+from indexer.sources.meeting_guide.place import (
     Attendance,
     Place,
     attendance,
@@ -49,9 +49,9 @@ from indexer.sources.meeting_guide_place import (
     default_country,
     read_place,
 )
-from indexer.sources.meeting_guide_schedule import parse_schedule
-from indexer.sources.meeting_guide_types import MeetingTypes, map_types, type_codes
-from indexer.sources.meeting_guide_types import unknown_type_codes as unknown_type_codes
+from indexer.sources.meeting_guide.schedule import parse_schedule
+from indexer.sources.meeting_guide.types import MeetingTypes, map_types, type_codes
+from indexer.sources.meeting_guide.types import unknown_type_codes as unknown_type_codes
 from service.contract.documents import (
     Contact,
     GeoPoint,

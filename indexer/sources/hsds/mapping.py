@@ -30,8 +30,8 @@ from indexer.normalize import (
     with_keywords,
 )
 from indexer.records import RecordError, SourceConfig
-from indexer.sources import hsds_fields as f
 from indexer.sources.csv_rows import format_address, source_kind
+from indexer.sources.hsds import fields as f
 from indexer.sources.json_input import field_text, json_type
 from service.contract.documents import Address, Contact, GeoPoint, IndexDocument, Provenance, Status
 

@@ -35,10 +35,10 @@ from indexer.normalize import (
     with_keywords,
 )
 from indexer.records import RecordError, SourceConfig
-from indexer.sources.bmlt_formats import CLOSED_VENUE, HYBRID, VIRTUAL, MeetingFormats
+from indexer.sources.bmlt.formats import CLOSED_VENUE, HYBRID, VIRTUAL, MeetingFormats
 from indexer.sources.csv_rows import format_address, source_kind
-from indexer.sources.meeting_guide import FELLOWSHIPS
-from indexer.sources.meeting_guide_place import default_country
+from indexer.sources.meeting_guide.feed import FELLOWSHIPS
+from indexer.sources.meeting_guide.place import default_country
 from service.contract.documents import (
     Address,
     Contact,

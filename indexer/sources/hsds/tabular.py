@@ -22,7 +22,7 @@ from urllib.parse import urljoin
 from indexer.fetch import fetch_url, read_file
 from indexer.records import SourceConfig, SourceLoad, SourceLoadError
 from indexer.sources.csv_rows import parse_rows
-from indexer.sources.hsds import add_services
+from indexer.sources.hsds.json_form import add_services
 from indexer.sources.json_input import decode_json
 
 Row = dict[str, Any]

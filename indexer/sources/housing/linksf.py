@@ -21,10 +21,10 @@ from typing import Any, Final, cast
 from indexer.fetch import source_bytes
 from indexer.normalize import make_id, normalize_phone, normalize_url, unique, with_keywords
 from indexer.records import RecordError, Rejection, SourceConfig, SourceLoad, SourceLoadError
-from indexer.sources.bmlt import coordinate_problem
+from indexer.sources.bmlt.semantic import coordinate_problem
 from indexer.sources.csv_rows import geo_point, invalid_reason
-from indexer.sources.hsds_fields import iso_date
-from indexer.sources.hsds_map import child, items
+from indexer.sources.hsds.fields import iso_date
+from indexer.sources.hsds.mapping import child, items
 from indexer.sources.json_input import decode_json, field_text, json_type
 from service.contract.documents import (
     Address,

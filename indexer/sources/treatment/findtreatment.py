@@ -41,7 +41,7 @@ from indexer.sources.csv_rows import (
     source_kind,
     website,
 )
-from indexer.sources.findtreatment_codes import (
+from indexer.sources.treatment.findtreatment_codes import (
     LOCATOR_CODES,
     NEGATIONS,
     SERVICE_CROSSWALK,

@@ -20,7 +20,7 @@ import httpx
 from indexer.fetch import fetch_url, source_bytes
 from indexer.records import RecordError, Rejection, SourceConfig, SourceLoad, SourceLoadError
 from indexer.sources.csv_rows import invalid_reason
-from indexer.sources.hsds_map import Obj, service_documents
+from indexer.sources.hsds.mapping import Obj, service_documents
 from indexer.sources.json_input import decode_json, json_type
 
 MAX_PAGES: Final = 10_000
