@@ -16,7 +16,7 @@ import io
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Final, Protocol, TypeAlias, cast
+from typing import Any, Final, Protocol, TypeAlias, cast
 from urllib.parse import urlsplit
 
 import msgspec
@@ -24,15 +24,8 @@ import msgspec
 from indexer.fetch import source_bytes
 from indexer.normalize import clean_text, normalize_url, parse_coordinate
 from indexer.records import RecordError, Rejection, SourceConfig, SourceLoad, SourceLoadError
-from service.contract.documents import (
-    FILTER_FIELDS,
-    GeoPoint,
-    IndexDocument,
-    Kind,
-    Provenance,
-    document_decoder,
-    document_encoder,
-)
+from indexer.sources.harness import Kept, Produced, Record, RecordLoop, at_lines
+from service.contract.documents import GeoPoint, IndexDocument, Kind, Provenance
 from service.contract.vocabulary import KINDS
 
 logger = logging.getLogger(__name__)
@@ -47,7 +40,6 @@ SURPLUS_FIELDS: Final = "\x00surplus"
 # Placeholders that exports write for "no value" (R writes NA, spreadsheets N/A, the SAMHSA
 # locator "- - -" for a withheld street).
 _MISSING: Final = frozenset({"na", "n/a", "null", "none", "nan", "-", "--", "- - -"})
-_VOCAB_CODES: Final = {f.attribute: f.vocabulary.codes for f in FILTER_FIELDS}
 _KIND_CODES: Final = KINDS.codes
 
 
@@ -157,29 +149,28 @@ def collect_csv(
     merge: Merge | None = None,
 ) -> CsvLoad:
     """Read a CSV source into validated documents, rejections and duplicate counts."""
-    result = CsvLoad(documents=[], rejections=[])
-    first_seen: dict[str, tuple[int, int]] = {}  # id -> (line, index in documents)
     rows = parse_rows(
         _source_data(source, root),
         _where(source, root),
         encoding=encoding,
         required_columns=required_columns,
     )
-    for line, row in rows:
-        result.rows += 1
-        try:
-            if SURPLUS_FIELDS in row:
-                raise RecordError(f"{row[SURPLUS_FIELDS]} fields, the header has {len(row) - 1}")
-            produced = to_documents(row, source)
-        except RecordError as exc:
-            result.rejections.append(_rejection(source, line, str(exc)))
-            continue
-        docs = [produced] if isinstance(produced, IndexDocument) else produced
-        for doc in docs:
-            reason = _invalid(doc) or _add(result, first_seen, doc, line, merge)
-            if reason:
-                result.rejections.append(_rejection(source, line, reason))
-    return result
+
+    def mapped(row: Row, source: SourceConfig) -> Produced:
+        if SURPLUS_FIELDS in row:
+            raise RecordError(f"{row[SURPLUS_FIELDS]} fields, the header has {len(row) - 1}")
+        return to_documents(row, source)
+
+    duplicates = _Duplicates(merge)
+    loop = RecordLoop(source, mapped, on_duplicate=duplicates)
+    load = loop.run(at_lines(source.location, rows))
+    return CsvLoad(
+        documents=load.documents,
+        rejections=load.rejections,
+        rows=loop.records,
+        duplicates_identical=duplicates.identical,
+        duplicates_merged=duplicates.merged,
+    )
 
 
 def load_csv(
@@ -223,55 +214,29 @@ def _where(source: SourceConfig, root: Path) -> str:
     return str(root / source.path) if source.path is not None else source.location
 
 
-def _rejection(source: SourceConfig, line: int, reason: str) -> Rejection:
-    return Rejection(source=source.id, location=f"{source.location}:{line}", reason=reason)
+class _Duplicates:
+    """The CSV duplicate rule (see the module docstring), counting what it merges."""
 
+    def __init__(self, merge: Merge | None) -> None:
+        self.identical = 0
+        self.merged = 0
+        self._merge = merge
 
-def invalid_reason(doc: IndexDocument) -> str | None:
-    """Why a document would be refused by the index contract, or None when it is valid."""
-    return _invalid(doc)
-
-
-def _invalid(doc: IndexDocument) -> str | None:
-    # Struct constructors do not check constraints; a round trip through the decoder does,
-    # so a bad id or coordinate is reported here, with its line, not by Meilisearch later.
-    try:
-        document_decoder.decode(document_encoder.encode(doc))
-    except msgspec.ValidationError as exc:
-        return f"invalid document: {exc}"
-    for attribute, codes in _VOCAB_CODES.items():
-        value = getattr(doc, attribute)
-        unknown = [v for v in ((value,) if isinstance(value, str) else value) if v not in codes]
-        if unknown:
-            return f"invalid document: {attribute} {unknown} not in the vocabulary"
-    return None
-
-
-def _add(
-    result: CsvLoad,
-    first_seen: dict[str, tuple[int, int]],
-    doc: IndexDocument,
-    line: int,
-    merge: Merge | None,
-) -> str | None:
-    seen = first_seen.get(doc.id)
-    if seen is None:
-        first_seen[doc.id] = (line, len(result.documents))
-        result.documents.append(doc)
-        return None
-    first_line, index = seen
-    kept = result.documents[index]
-    if kept == doc:
-        result.duplicates_identical += 1
-        return None
-    if merge is not None:
-        result.documents[index] = merge(kept, doc)
-        result.duplicates_merged += 1
-        return None
-    differing = [
-        name for name in doc.__struct_fields__ if getattr(doc, name) != getattr(kept, name)
-    ]
-    return f"duplicate of line {first_line} (differs in: {', '.join(differing)})"
+    def __call__(
+        self, kept: Kept, doc: IndexDocument, record: Record[Any]
+    ) -> IndexDocument | str | None:
+        if kept.document == doc:
+            self.identical += 1
+            return None
+        if self._merge is not None:
+            self.merged += 1
+            return self._merge(kept.document, doc)
+        differing = [
+            name
+            for name in doc.__struct_fields__
+            if getattr(doc, name) != getattr(kept.document, name)
+        ]
+        return f"duplicate of line {kept.record.number} (differs in: {', '.join(differing)})"
 
 
 # --- Row helpers shared by the CSV formats -------------------------------------------

@@ -579,7 +579,8 @@ def test_documents_outside_the_contract_are_rejected() -> None:
     result = csv_rows.collect_csv(invented_source("csv/samhsa_su_quirks.csv"), TEST_DATA, broken)
     reasons = [r.reason for r in result.rejections[:2]]
     assert reasons == [
-        "invalid document: needs ['nonsense'] not in the vocabulary",
+        "invalid document: needs: unknown value 'nonsense' "
+        f"(allowed: {', '.join(NEEDS.ordered_codes())})",
         "invalid document: Expected `float` <= 90.0 - at `$._geo.lat`",
     ]
     assert result.documents == []
