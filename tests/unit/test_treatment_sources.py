@@ -9,6 +9,7 @@ import re
 import tomllib
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import get_args
 
 import msgspec
 import pytest
@@ -16,8 +17,15 @@ import pytest
 from indexer.records import RecordError, SourceConfig, SourceLoad, SourceLoadError, SourcesFile
 from indexer.sources import csv_rows
 from indexer.sources.csv_rows import read_rows
-from indexer.sources.treatment import findtreatment, hrsa, samhsa
-from service.contract.documents import Address, Contact, GeoPoint, IndexDocument, ServiceArea
+from indexer.sources.treatment import findtreatment, findtreatment_codes, hrsa, samhsa
+from service.contract.documents import (
+    MULTI_VALUED_FILTER_ATTRIBUTES,
+    Address,
+    Contact,
+    GeoPoint,
+    IndexDocument,
+    ServiceArea,
+)
 from service.contract.vocabulary import (
     ACCESSIBILITY,
     ATTENDANCE,
@@ -584,3 +592,9 @@ def test_documents_outside_the_contract_are_rejected() -> None:
         "invalid document: Expected `float` <= 90.0 - at `$._geo.lat`",
     ]
     assert result.documents == []
+
+
+def test_the_crosswalk_maps_into_filter_fields_only() -> None:
+    fields = set(get_args(findtreatment_codes.Field))
+    assert fields <= set(MULTI_VALUED_FILTER_ATTRIBUTES)
+    assert fields == set(findtreatment.Services.__struct_fields__) - {"tags"}

@@ -1,6 +1,6 @@
 """One NA meeting as BMLT or a NAWS export describes it -> an IndexDocument.
 
-`bmlt.py` (semantic API JSON) and `naws.py` (NAWS spreadsheet export) read their formats into
+`semantic.py` (semantic API JSON) and `naws.py` (NAWS spreadsheet export) read their formats into
 `MeetingFields`; this module applies the rules they share:
 - Attendance is what the record states: `venue_type` 1 / 2 / 3 (in person / virtual /
   hybrid) wins; without it, the VM / HY / TC formats, then a street address (in person), a

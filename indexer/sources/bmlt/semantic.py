@@ -2,7 +2,7 @@
 
 Accepted shapes: the plain list of meetings, or `{"meetings": [...], "formats": [...]}` (what
 `get_used_formats=1` returns). Formats come from the response when it has them, else from the
-BMLT's default English set (`bmlt_formats.default_formats`). Meetings refer to formats by key
+BMLT's default English set (`formats.default_formats`). Meetings refer to formats by key
 (`formats`: "O,WC,ES") and/or by shared id (`format_shared_id_list`: "17,33,9").
 
 Every value is usually a JSON string (ids, coordinates, weekday), sometimes a number: both are

@@ -1,6 +1,6 @@
 """HSDS 3 values -> the Pathways vocabularies: languages, service areas, schedules, words.
 
-Pure helpers for `hsds_map.py`. What is read from free text is deliberately narrow (a few
+Pure helpers for `mapping.py`. What is read from free text is deliberately narrow (a few
 unambiguous words: "wheelchair", "induction loop", "Medicaid"...) and documented here, so a
 listing never claims more than its publisher wrote.
 

@@ -6,7 +6,7 @@ Accepted shapes, so that a file saved from any HSDS API imports:
   `service_at_location` with its `service` and `location`.
 A URL source that answers with a page is followed page by page (`?page=N`) to the last one;
 give the API's "full" option in the URL if its list pages leave out nested locations.
-The mapping of a service is in `hsds_map.py`; the tabular form is read by `hsds_tabular.py`.
+The mapping of a service is in `mapping.py`; the tabular form is read by `tabular.py`.
 """
 
 from __future__ import annotations

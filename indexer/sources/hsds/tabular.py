@@ -6,7 +6,7 @@ through the descriptor's resources (by name: `service`, `location`...), else und
 usual names (`services.csv`, `locations.csv`...). Only `services.csv` is required.
 
 Rows are linked by their `*_id` columns and nested as the JSON form nests them, then mapped
-by `hsds_map.py`, so both forms give the same documents. A schedule or phone row goes to the
+by `mapping.py`, so both forms give the same documents. A schedule or phone row goes to the
 most specific thing it names (service at location, then location, then service); phones
 with a `contact_id` are a person's and are never read.
 """
