@@ -148,18 +148,16 @@ def unique(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values))
 
 
-_KEYWORD_FIELDS: Final = tuple(f for f in FILTER_FIELDS if f.keywords)
-_LABELS: Final[dict[tuple[str, str], tuple[str, str]]] = {
-    (f.attribute, t.code): (t.en, t.es) for f in _KEYWORD_FIELDS for t in f.vocabulary.terms
-}
+# Each keyword field with its codes' labels (English, Spanish).
+_KEYWORD_LABELS: Final = tuple(
+    (f, {t.code: (t.en, t.es) for t in f.vocabulary.terms}) for f in FILTER_FIELDS if f.keywords
+)
 
 
 def with_keywords(doc: IndexDocument) -> IndexDocument:
     """The document with `keywords` set from the labels of its vocabulary values."""
-    words = [
-        word
-        for field in _KEYWORD_FIELDS
-        for code in filter_codes(doc, field)
-        for word in _LABELS.get((field.attribute, code), ())
-    ]
+    words: list[str] = []
+    for field, labels in _KEYWORD_LABELS:
+        for code in filter_codes(doc, field):
+            words.extend(labels.get(code, ()))
     return msgspec.structs.replace(doc, keywords=unique(words))

@@ -83,13 +83,14 @@ def validate_document(doc: IndexDocument) -> IndexDocument:
     except msgspec.ValidationError as error:
         raise RecordError(f"invalid document: {error}") from error
     for field in FILTER_FIELDS:
-        for code in filter_codes(checked, field):
-            if code not in field.vocabulary.codes:
-                allowed = ", ".join(field.vocabulary.ordered_codes())
-                raise RecordError(
-                    f"invalid document: {field.attribute}: unknown value {code!r} "
-                    f"(allowed: {allowed})"
-                )
+        codes = filter_codes(checked, field)
+        if not field.vocabulary.codes.issuperset(codes):
+            unknown = next(c for c in codes if c not in field.vocabulary.codes)
+            allowed = ", ".join(field.vocabulary.ordered_codes())
+            raise RecordError(
+                f"invalid document: {field.attribute}: unknown value {unknown!r} "
+                f"(allowed: {allowed})"
+            )
     return checked
 
 

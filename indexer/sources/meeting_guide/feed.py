@@ -233,7 +233,7 @@ def _provenance(record: Mapping[str, Any], source: SourceConfig, slug: str) -> P
 
 
 def to_document(record: Mapping[str, Any], source: SourceConfig) -> IndexDocument:
-    """One Meeting Guide meeting as an IndexDocument; RecordError says why it cannot be."""
+    """One meeting as an IndexDocument, not yet checked by `validate_document`; or RecordError."""
     raw_name = record.get("name")
     name = clean_text(raw_name) if isinstance(raw_name, str | int) else None
     if name is None:
