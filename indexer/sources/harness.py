@@ -44,6 +44,7 @@ class Record(NamedTuple, Generic[T]):
     """A raw record, where rejections name it, and its line or index in its file."""
 
     location: str
+    # 0 for records whose location is all there is to say (a service nested from CSV rows).
     number: int
     raw: T
 
@@ -142,25 +143,29 @@ class RecordLoop(Generic[T]):
                 self._report(self.load.rejections, record, str(error))
         if mapped.documents and not valid:
             return
-        for warning in mapped.warnings:
-            self._report(self.load.warnings, record, warning)
         self._unknown.update(mapped.unknown_codes)
-        for doc in valid:
-            self._admit(record, doc)
+        admitted = [self._admit(record, doc) for doc in valid]
+        # What was dropped from a record matters only if something of it is indexed.
+        if any(admitted) or not mapped.documents:
+            for warning in mapped.warnings:
+                self._report(self.load.warnings, record, warning)
 
-    def _admit(self, record: Record[T], doc: IndexDocument) -> None:
+    def _admit(self, record: Record[T], doc: IndexDocument) -> bool:
+        """Keep, merge, drop or reject one valid document; True when it is in the index."""
         documents = self.load.documents
         kept = self._kept.get(doc.id)
         if kept is None or self._on_duplicate is None:
             self._kept.setdefault(doc.id, (record, len(documents)))
             documents.append(doc)
-            return
+            return True
         first, index = kept
         outcome = self._on_duplicate(Kept(record=first, document=documents[index]), doc, record)
         if isinstance(outcome, IndexDocument):
             documents[index] = outcome
-        elif outcome is not None:
+            return True
+        if outcome is not None:
             self._report(self.load.rejections, record, outcome)
+        return False
 
     def _report(self, into: list[Rejection], record: Record[T], reason: str) -> None:
         into.append(Rejection(source=self.load.source.id, location=record.location, reason=reason))

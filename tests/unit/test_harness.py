@@ -195,15 +195,19 @@ def _settle(kept: Kept, doc: IndexDocument, record: Record[Any]) -> IndexDocumen
 def test_the_format_settles_documents_that_repeat_an_id() -> None:
     records = [
         {"docs": [{"id": "test-1"}]},
-        {"docs": [{"id": "test-1"}]},  # identical: dropped silently
-        {"docs": [{"id": "test-1", "name": "other"}]},  # rejected
-        {"docs": [{"id": "test-1", "name": "merge"}]},  # merged into the first
+        {"docs": [{"id": "test-1"}], "warnings": ["dropped: not shown"]},
+        {"docs": [{"id": "test-1", "name": "other"}], "warnings": ["rejected: not shown"]},
+        {"docs": [{"id": "test-1", "name": "merge"}], "warnings": ["merged: shown"]},
+        {"docs": [], "warnings": ["nothing to index: shown"]},
     ]
-    load = RecordLoop(SOURCE, _produce, on_duplicate=_settle).run(
-        at_lines("a.csv", enumerate(records, 2))
-    )
+    loop = RecordLoop(SOURCE, _produce, on_duplicate=_settle)
+    load = loop.run(at_lines("a.csv", enumerate(records, 2)))
     assert [(d.id, d.tags) for d in load.documents] == [("test-1", ("merged",))]
     assert [str(r) for r in load.rejections] == ["a.csv:4: duplicate of a.csv:2 at 4"]
+    assert [str(w) for w in load.warnings] == [
+        "a.csv:5: merged: shown",
+        "a.csv:6: nothing to index: shown",
+    ]
 
 
 def test_without_a_duplicate_rule_every_document_is_kept() -> None:
