@@ -22,11 +22,11 @@ from indexer.fetch import source_bytes
 from indexer.normalize import make_id, normalize_phone, normalize_url, unique, with_keywords
 from indexer.records import RecordError, SourceConfig, SourceLoad, SourceLoadError
 from indexer.sources.bmlt.semantic import coordinate_problem
-from indexer.sources.csv_rows import geo_point
 from indexer.sources.harness import Mapped, RecordLoop, at_indexes
 from indexer.sources.hsds.fields import iso_date
 from indexer.sources.hsds.mapping import child, items
 from indexer.sources.json_input import decode_json, field_text, json_type
+from indexer.sources.parts import geo_point
 from service.contract.documents import (
     Address,
     Contact,

@@ -30,10 +30,10 @@ from indexer.normalize import (
     with_keywords,
 )
 from indexer.records import RecordError, SourceConfig
-from indexer.sources.csv_rows import format_address, source_kind
 from indexer.sources.harness import Mapped
 from indexer.sources.hsds import fields as f
 from indexer.sources.json_input import field_text, json_type
+from indexer.sources.parts import format_address, source_kind
 from service.contract.documents import Address, Contact, GeoPoint, IndexDocument, Provenance, Status
 
 Obj = Mapping[str, Any]
