@@ -14,17 +14,8 @@ from typing import Final
 
 import msgspec
 
-from service.contract.documents import DOCUMENT_ID_RE, IndexDocument
-from service.contract.vocabulary import (
-    ACCESSIBILITY,
-    ATTENDANCE,
-    COMMUNITIES,
-    KINDS,
-    LANGUAGES,
-    NEEDS,
-    US_STATES,
-    Vocabulary,
-)
+from service.contract.documents import DOCUMENT_ID_RE, FILTER_FIELDS, IndexDocument, filter_codes
+from service.contract.vocabulary import US_STATES
 
 _SAFE_ID_PART: Final = re.compile(r"^[A-Za-z0-9_-]{1,120}$")
 _SPACES: Final = re.compile(r"\s+")
@@ -157,23 +148,16 @@ def unique(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values))
 
 
-_KEYWORD_VOCABS: Final[tuple[tuple[str, Vocabulary], ...]] = (
-    ("needs", NEEDS),
-    ("languages", LANGUAGES),
-    ("communities", COMMUNITIES),
-    ("accessibility", ACCESSIBILITY),
-    ("attendance", ATTENDANCE),
+# Each keyword field with its codes' labels (English, Spanish).
+_KEYWORD_LABELS: Final = tuple(
+    (f, {t.code: (t.en, t.es) for t in f.vocabulary.terms}) for f in FILTER_FIELDS if f.keywords
 )
-_LABELS: Final[dict[tuple[str, str], tuple[str, str]]] = {
-    (field, t.code): (t.en, t.es) for field, vocab in _KEYWORD_VOCABS for t in vocab.terms
-}
-_KIND_LABELS: Final = {t.code: (t.en, t.es) for t in KINDS.terms}
 
 
 def with_keywords(doc: IndexDocument) -> IndexDocument:
-    """The document with `keywords` set from the labels of its kind and vocabulary values."""
-    words: list[str] = list(_KIND_LABELS[doc.kind])
-    for field, _vocab in _KEYWORD_VOCABS:
-        for code in getattr(doc, field):
-            words.extend(_LABELS.get((field, code), ()))
+    """The document with `keywords` set from the labels of its vocabulary values."""
+    words: list[str] = []
+    for field, labels in _KEYWORD_LABELS:
+        for code in filter_codes(doc, field):
+            words.extend(labels.get(code, ()))
     return msgspec.structs.replace(doc, keywords=unique(words))
