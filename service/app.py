@@ -35,6 +35,7 @@ from service.schedules.params import Clock, utc_now
 from service.search.client import SearchIndex
 from service.search.freshness import Freshness
 from service.search.keys import with_search_key
+from service.search.nearby import PlaceCaches
 from service.search.query import Limits
 from service.search.result_cache import ResultCache
 from service.settings import Settings, from_env, meili_admin_key
@@ -95,6 +96,7 @@ def create_app(
             timeout_s=settings.search_timeout_s,
         )
         app.state.search_index = index
+        app.state.place_caches = PlaceCaches()
         app.state.result_cache = ResultCache[bytes](
             index.version, max_entries=settings.result_cache_entries
         )
