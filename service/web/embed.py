@@ -158,7 +158,11 @@ def _fragment(
         view = failed_view(error_view(outcome, lang, near=pq.first("near")))
         status = outcome.status_code
     else:
-        view = results_view(outcome, pq, lang, path="/embed/v1/results", removable=False)
+        # Links of readings and alternatives open the full search, outside the partner's page.
+        full = str(request.base_url).rstrip("/") + "/"
+        view = results_view(
+            outcome, pq, lang, path="/embed/v1/results", removable=False, link_path=full
+        )
     body = render("_results.html", lang=lang, mode="embed", results=view, shortlist_hidden=[])
     headers = cors_headers(request) | {"Content-Language": lang}
     return Response(body, status_code=status, media_type=MediaType.HTML, headers=headers)
