@@ -143,6 +143,8 @@ async def run_search(
     literal = is_literal(request) or reading is None
     asked = request if literal or reading is None else applied(request, reading)
     response, params = await _answer(asked, deps, per_page=per_page, now=now)
+    # Boosts reorder a page ranked by relevance only: nearest-first and soonest-first are
+    # orders the response names, and the page's set (so the totals) stays the same.
     if reading is not None and not literal and params.sort == "relevance":
         response = msgspec.structs.replace(
             response, hits=boosted(response.hits, reading.boost_params())
