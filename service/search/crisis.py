@@ -46,7 +46,10 @@ class CrisisLine(msgspec.Struct, frozen=True, kw_only=True):
     """A crisis line from the index, with its actions."""
 
     id: str
+    # The hit's own fields, so a client can read a line like any hit.
+    kind: str
     name: str
+    needs: list[str]
     phone: str
     description: str | None = None
     actions: list[CrisisAction]
@@ -86,7 +89,13 @@ def crisis_line(hit: SearchHit) -> CrisisLine | None:
             )
         )
     return CrisisLine(
-        id=hit.id, name=hit.name, phone=phone, description=hit.description, actions=actions
+        id=hit.id,
+        kind=hit.kind,
+        name=hit.name,
+        needs=list(hit.needs),
+        phone=phone,
+        description=hit.description,
+        actions=actions,
     )
 
 
