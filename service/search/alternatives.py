@@ -12,7 +12,7 @@ what was asked. Three groups, each only when it has something to show:
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from typing import Final, Literal
 from urllib.parse import urlencode
 
@@ -159,15 +159,16 @@ async def online(
 
 
 async def helplines(
-    request: SearchRequest, search: Searcher, *, state: str | None
+    request: SearchRequest, search: Searcher, *, state: str | None, any_need: bool = True
 ) -> Alternative | None:
-    """Helplines for the same needs (else any) that serve the place's state."""
+    """Helplines for the same needs (else any, when `any_need`) that serve the place's state."""
     if request.filters.get("kind") == ["helpline"]:
         return None
     needs = request.filters.get("need", [])
-    for filters in ([{"kind": ["helpline"], "need": needs}] if needs else []) + [
-        {"kind": ["helpline"]}
-    ]:
+    tries = [{"kind": ["helpline"], "need": needs}] if needs else []
+    if any_need or not needs:
+        tries.append({"kind": ["helpline"]})
+    for filters in tries:
         asked = SearchRequest(
             near=request.near, filters=filters, per_page=SHOWN_PER_GROUP, facets="none"
         )
@@ -194,15 +195,22 @@ async def alternatives(
     max_radius_km: float,
     state: str | None,
     by_time: bool,
+    fixed: Collection[str] = (),
 ) -> list[Alternative]:
-    """The alternative groups of a thin answer to `request` (as the search ran it)."""
+    """The alternative groups of a thin answer to `request` (as the search ran it).
+
+    `fixed` names parameters no alternative may change (a partner's presets): a group that
+    would widen one of them is left out.
+    """
     quiet = msgspec.structs.replace(request, facets="none")
     wanted = [
         farther(quiet, shown, search, radius_km=radius_km, max_radius_km=max_radius_km)
-        if radius_km is not None and request.near
+        if radius_km is not None and request.near and "radius_km" not in fixed
         else None,
-        online(quiet, search, state=state, by_time=by_time),
-        helplines(quiet, search, state=state),
+        online(quiet, search, state=state, by_time=by_time) if "attendance" not in fixed else None,
+        helplines(quiet, search, state=state, any_need="need" not in fixed)
+        if "kind" not in fixed
+        else None,
     ]
     found = await asyncio.gather(*(w for w in wanted if w is not None))
     return [group for group in found if group is not None]

@@ -31,6 +31,12 @@ from service.values import parse_flag
 
 ReadingType = Literal["filter", "boost", "time", "place"]
 _ATTRIBUTES: Final = {f.param: f.attribute for f in FILTER_FIELDS}
+_TYPES: Final[dict[str, ReadingType]] = {
+    "filter": "filter",
+    "boost": "boost",
+    "time": "time",
+    "place": "place",
+}
 # Paging restarts on a changed question.
 _NOT_REPEATED: Final = frozenset({"q", "page", "literal"})
 
@@ -44,7 +50,8 @@ class UnderstoodReading(msgspec.Struct, frozen=True, kw_only=True):
     phrase: str
     en: str
     es: str
-    # False for a time read alongside a non-meeting ask: shown, not filtered on.
+    # Whether it changed which results match: False for a boost (ranking only) and for a time
+    # read alongside a non-meeting ask (shown, not filtered on).
     applied: bool = True
     remove: str
 
@@ -131,7 +138,8 @@ def understood(request: SearchRequest, reading: Understanding) -> Understood | N
                 phrase=r.phrase,
                 en=r.en,
                 es=r.es,
-                applied=r.kind != "time" or reading.time_filters,
+                applied=r.kind in ("filter", "place")
+                or (r.kind == "time" and reading.time_filters),
                 remove=remove(r.phrase),
             )
             for r in shown
@@ -141,9 +149,14 @@ def understood(request: SearchRequest, reading: Understanding) -> Understood | N
     )
 
 
+def _applied(reading: Reading, understanding: Understanding) -> bool:
+    if reading.kind == "time":
+        return understanding.time_filters
+    return reading.kind in ("filter", "place")
+
+
 def _type(reading: Reading) -> ReadingType:
-    kind = reading.kind
-    return "place" if kind == "place" else "time" if kind == "time" else kind  # type: ignore[return-value]
+    return _TYPES[reading.kind]
 
 
 def boosted(hits: Sequence[SearchHit], boosts: dict[str, list[str]]) -> list[SearchHit]:

@@ -6,6 +6,7 @@ filter, rank and answer alike.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import UTC, datetime
 from typing import Final
 
@@ -124,12 +125,17 @@ def with_distances(hits: list[SearchHit], origin: tuple[float, float]) -> list[S
 
 
 async def run_search(
-    request: SearchRequest, deps: SearchDeps, *, per_page: int = API_PER_PAGE
+    request: SearchRequest,
+    deps: SearchDeps,
+    *,
+    per_page: int = API_PER_PAGE,
+    fixed: Collection[str] = (),
 ) -> SearchResponse:
     """Understand q, check the request, search (through the result cache) and answer one page,
     with crisis lines first when q reads as a crisis and alternatives when the page is thin.
 
-    `per_page` is the surface's default page size, used when the request gives none.
+    `per_page` is the surface's default page size, used when the request gives none; `fixed`
+    names the parameters a partner presets, which no alternative may widen.
     """
     now = deps.clock()
     # Read before the request is checked, so whatever it adds is validated and quoted like
@@ -158,7 +164,7 @@ async def run_search(
         response,
         crisis=crisis,
         understood=None if literal or reading is None else understood(request, reading),
-        alternatives=await _alternatives(asked, reading, response, params, deps)
+        alternatives=await _alternatives(asked, reading, response, params, deps, fixed)
         if is_thin(response.page, response.hits)
         else [],
     )
@@ -202,6 +208,7 @@ async def _alternatives(
     response: SearchResponse,
     params: SearchParams,
     deps: SearchDeps,
+    fixed: Collection[str],
 ) -> list[Alternative]:
     async def search(request: SearchRequest) -> tuple[list[SearchHit], int]:
         try:
@@ -224,6 +231,7 @@ async def _alternatives(
         or asked.open_now is not None
         or asked.starts_within_min is not None
         or bool(asked.day),
+        fixed=fixed,
     )
 
 

@@ -27,6 +27,7 @@ from service.web.embedding import (
     cors_headers,
     embed_request,
     partner_search,
+    preset_params,
     problem_for,
 )
 from service.web.forms import form_view
@@ -209,6 +210,7 @@ async def _frame_page(
         keep=keep,
         build=lambda query: embed_request(query, partner),
         always=partner.presets.near is not None,
+        fixed=preset_params(partner),
     )
     body = render(
         "search.html",

@@ -98,12 +98,13 @@ def test_crisis_lines_come_first_through_a_meetings_only_partner(partner_client:
 
 @pytest.mark.parametrize("phrase", CRISIS_PHRASES)
 def test_crisis_block_on_the_page_above_results(client: Client, phrase: str) -> None:
-    for lang in ("en", "es"):
+    for lang, call in (("en", "Call 988"), ("es", "Llamar al 988")):
         page = client.get(f"/?{urlencode({'q': phrase, 'lang': lang})}").text
         block = page.index('class="crisis-first"')
         assert block < page.index('class="cards"')
         assert 'href="tel:988"' in page[block:]
         assert 'href="sms:988"' in page[block:]
+        assert call in page[block:]
 
 
 def test_aa_meeting_this_evening_returns_only_meetings_starting_this_evening(
@@ -198,3 +199,13 @@ def test_the_page_labels_alternatives_of_an_empty_answer(client: Client) -> None
     page = client.get("/?need=shelter&near=19103&radius_km=1&lang=en").text
     assert 'class="alternatives"' in page
     assert "the nearest are" in page
+
+
+def test_a_partners_presets_bound_the_alternatives(partner_client: Client) -> None:
+    query = urlencode({"partner": PARTNER, "q": "AA", "near": "19103", "radius_km": "0.2"})
+    body = partner_client.get(f"/embed/v1/search?{query}", headers={"Origin": ORIGIN}).json()
+    assert body["total"] < 3
+    groups = {g["type"]: g for g in body["alternatives"]}
+    assert "helplines" not in groups
+    assert groups["farther"]["hits"]
+    assert all(h["kind"] == "meeting" for g in groups.values() for h in g["hits"])
