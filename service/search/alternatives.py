@@ -24,7 +24,7 @@ from service.search.request import SearchRequest, request_pairs
 # An answer this short on page 1 gets alternatives.
 THIN_HITS: Final = 3
 SHOWN_PER_GROUP: Final = 3
-_KINDS: Final = {t.code: t for f in FILTER_FIELDS if f.param == "kind" for t in f.vocabulary.terms}
+_TERMS: Final = {(f.param, t.code): t for f in FILTER_FIELDS for t in f.vocabulary.terms}
 _TIME_FIELDS: Final[dict[str, object]] = {
     "open_now": None,
     "starts_within_min": None,
@@ -67,10 +67,11 @@ def radius_steps(radius_km: float, max_radius_km: float) -> list[float]:
 
 
 def _what(request: SearchRequest) -> tuple[str, str]:
-    codes = request.filters.get("kind", [])
-    if len(codes) == 1 and codes[0] in _KINDS:
-        term = _KINDS[codes[0]]
-        return term.en[0].lower() + term.en[1:], term.es[0].lower() + term.es[1:]
+    """What was asked for, in words: the one kind, else the one need, else "results"."""
+    for param in ("kind", "need"):
+        codes = request.filters.get(param, [])
+        if len(codes) == 1 and (term := _TERMS.get((param, codes[0]))) is not None:
+            return term.en[0].lower() + term.en[1:], term.es[0].lower() + term.es[1:]
     return "results", "resultados"
 
 
@@ -79,7 +80,7 @@ def _query(request: SearchRequest) -> str:
 
 
 def _km(value: float) -> str:
-    return f"{value:.0f}" if value >= 10 else f"{value:.1f}"
+    return f"{value:.0f}" if value >= 10 or value.is_integer() else f"{value:.1f}"
 
 
 async def farther(

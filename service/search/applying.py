@@ -8,6 +8,8 @@ The rules:
   particular): a shelter "tonight" keeps its time as a reading shown, not applied;
 - a place reading becomes `near` when the request gives none;
 - the words left (`text`) are the full-text query;
+- a crisis phrase with nothing else to search for (no text left, no filter read or given)
+  asks for crisis support (`need=crisis`), not for the whole index;
 - boosts never filter: they reorder the page (`boosted`) and are shown as readings.
 Each shown reading carries `remove`: the query string of the same search with q minus the
 reading's words, so a person (or a client) can take back one reading and keep the rest.
@@ -31,6 +33,9 @@ from service.values import parse_flag
 
 ReadingType = Literal["filter", "boost", "time", "place"]
 _ATTRIBUTES: Final = {f.param: f.attribute for f in FILTER_FIELDS}
+_CRISIS: Final = next(
+    t for f in FILTER_FIELDS if f.param == "need" for t in f.vocabulary.terms if t.code == "crisis"
+)
 _TYPES: Final[dict[str, ReadingType]] = {
     "filter": "filter",
     "boost": "boost",
@@ -80,7 +85,23 @@ def read_request(
     if not request.q.strip():
         return None
     reading = understand(request.q, near=request.near, at=at, tz=tz, places=places)
-    return reading.without(given_params(request))
+    return _crisis_need(reading.without(given_params(request)), request)
+
+
+def _crisis_need(reading: Understanding, request: SearchRequest) -> Understanding:
+    if not reading.crisis or reading.text or reading.filters or request.filters:
+        return reading
+    crisis = next(r for r in reading.readings if r.kind == "crisis")
+    need = Reading(
+        kind="filter",
+        param="need",
+        value=_CRISIS.code,
+        phrase=crisis.phrase,
+        en=_CRISIS.en,
+        es=_CRISIS.es,
+    )
+    rest = tuple(r for r in reading.readings if r is not crisis)
+    return msgspec.structs.replace(reading, filters=(need,), readings=(crisis, need, *rest))
 
 
 def applied(request: SearchRequest, reading: Understanding) -> SearchRequest:

@@ -76,6 +76,10 @@ def test_crisis_phrases_get_a_crisis_line_first(client: Client, phrase: str) -> 
         assert [a["url"] for a in first["actions"]] == ["tel:988", "sms:988"]
         assert crisis["en"]
         assert crisis["es"]
+    # Nothing else asked: the hits are crisis support too, not the whole index.
+    hits = search(client, q=phrase)["hits"]
+    assert hits
+    assert all("crisis" in h["needs"] for h in hits)
 
 
 def test_no_crisis_block_for_an_ordinary_search(client: Client) -> None:

@@ -77,6 +77,16 @@ APPLY_TABLE: list[tuple[SearchRequest, tuple[object, ...]]] = [
         SearchRequest(q="My Sisters Place"),
         ("sisters place", None, {}, [], None, None, None),
     ),
+    # A crisis phrase with nothing else to search for asks for crisis support...
+    (
+        SearchRequest(q="quiero morir"),
+        ("", None, {"need": ["crisis"]}, [], None, None, None),
+    ),
+    # ...but not over filters given (a partner's presets arrive as given filters).
+    (
+        SearchRequest(q="i'm going to kill myself", filters={"kind": ["meeting"]}),
+        ("", None, {"kind": ["meeting"]}, [], None, None, None),
+    ),
     # Weak readings never filter.
     (
         SearchRequest(q="my daughter is using pills"),
