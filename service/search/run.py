@@ -6,6 +6,7 @@ filter, rank and answer alike.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Collection
 from datetime import UTC, datetime
 from typing import Final
@@ -148,18 +149,20 @@ async def run_search(
     )
     literal = is_literal(request) or reading is None
     asked = request if literal or reading is None else applied(request, reading)
-    response, params = await _answer(asked, deps, per_page=per_page, now=now)
+    answer = _answer(asked, deps, per_page=per_page, now=now)
+    crisis: CrisisBlock | None = None
+    if reading is not None and reading.crisis:
+        (response, params), crisis = await asyncio.gather(
+            answer, crisis_lines(deps.index, deps.result_cache)
+        )
+    else:
+        response, params = await answer
     # Boosts reorder a page ranked by relevance only: nearest-first and soonest-first are
     # orders the response names, and the page's set (so the totals) stays the same.
     if reading is not None and not literal and params.sort == "relevance":
         response = msgspec.structs.replace(
             response, hits=boosted(response.hits, reading.boost_params())
         )
-    crisis = (
-        await crisis_lines(deps.index, deps.result_cache)
-        if reading is not None and reading.crisis
-        else None
-    )
     return msgspec.structs.replace(
         response,
         crisis=crisis,
