@@ -11,6 +11,10 @@ without it (`literal=true`), p50 over the evaluation set's queries.
    Meilisearch holding the seed data, with and without understanding. These differ by more
    than the step: an understood search asks Meilisearch a different (often narrower)
    question, and crisis phrases add the crisis lines' search.
+
+Measured on the shared 2-core development machine (181 queries): the step p50 72 us with
+understanding, 36 us literal (the budget is 1 ms); whole searches p50 5.1 ms understood and
+4.4 ms literal in one run, 6.2 ms and 7.2 ms in another: within the machine's noise.
 """
 
 from __future__ import annotations
