@@ -111,9 +111,11 @@ def starts_within_clause(at: datetime, within_min: int, zones: Sequence[str]) ->
     by_window: dict[tuple[MinuteRange, ...], list[str]] = defaultdict(list)
     for zone in sorted(zones):
         by_window[start_windows(at, within_min, zone)].append(zone)
+    # A zone can have no window at all: the repeated hour's second pass starts nothing new.
     parts = [
         f"({zone_test(names)} AND ({ranges_test(ranges)}))"
         for ranges, names in sorted(by_window.items())
+        if ranges
     ]
     return " OR ".join(parts) or NEVER
 

@@ -63,6 +63,8 @@ class SearchRequest(msgspec.Struct, frozen=True, kw_only=True):
     )
     include_closed: Flag = None
     include_online: Flag = None
+    # true: q's exact words, no filters, time or place read from them (crisis help stays).
+    literal: Flag = None
     facets: Annotated[
         str | None,
         Meta(
@@ -180,6 +182,35 @@ def search_request(
         except msgspec.ValidationError as exc:
             raise BadParameterError(param.name, f"{param.name}: {exc}") from exc
     return SearchRequest(filters=filters, **fields)
+
+
+_DEFAULTS: Final = {
+    f.name: f.default if f.default is not msgspec.NODEFAULT else f.default_factory()
+    for f in msgspec.structs.fields(SearchRequest)
+}
+
+
+def _text(value: object) -> str:
+    return format(value, "g") if isinstance(value, float) else str(value)
+
+
+def request_pairs(request: SearchRequest) -> list[tuple[str, str]]:
+    """The query string pairs that ask for this request again, in declaration order."""
+    pairs: list[tuple[str, str]] = []
+    for name in query_names():
+        if name in _FILTER_NAMES:
+            pairs += [(name, v) for v in request.filters.get(name, ())]
+            continue
+        value = getattr(request, name)
+        if value == _DEFAULTS[name]:
+            continue
+        pairs += [(name, _text(v)) for v in (value if isinstance(value, list) else [value])]
+    return pairs
+
+
+def given_params(request: SearchRequest) -> frozenset[str]:
+    """The names of the parameters a request gives (vocabulary filters by their own names)."""
+    return frozenset(name for name, _value in request_pairs(request))
 
 
 def validated(

@@ -6,6 +6,8 @@ filter, rank and answer alike.
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Collection
 from datetime import UTC, datetime
 from typing import Final
 
@@ -13,16 +15,28 @@ import msgspec
 
 from service.contract.documents import SearchHit
 from service.errors import BadParameterError, UnknownPlaceError
+from service.places.cities import CityChoice
 from service.places.geocoder import GazetteerGeocoder, PlaceNotFoundError, PlaceSyntaxError
 from service.places.units import distance_km
-from service.schedules.params import Clock, TimeFilter
+from service.schedules.params import Clock, TimeFilter, parse_instant, parse_zone
+from service.search.alternatives import Alternative, alternatives, is_thin
+from service.search.applying import (
+    Understood,
+    applied,
+    boosted,
+    is_literal,
+    read_request,
+    understood,
+)
 from service.search.client import MeiliSearchResult, SearchIndex
+from service.search.crisis import CrisisBlock, crisis_lines
 from service.search.freshness import Freshness, with_stale
 from service.search.nearby import PlaceCaches, place_results
 from service.search.query import Limits, SearchParams, build_search_body, facets_by_param
 from service.search.request import SearchRequest, validated
 from service.search.result_cache import ResultCache
 from service.search.timed import schedule_search, time_clauses, with_occurrences
+from service.search.understanding import Understanding
 
 API_PER_PAGE: Final = 20
 # `at` stands in for "now" only where it changes what Meilisearch is asked; elsewhere the
@@ -40,11 +54,15 @@ class SearchOrigin(msgspec.Struct, frozen=True, kw_only=True):
     radius_km: float
     # USPS state of the place: remote services serving it are included (README).
     state: str | None = None
+    # Other places of a bare city name (the most populous one was chosen), as `near` values.
+    others: list[str] = msgspec.field(default_factory=list)
 
 
 class SearchResponse(msgspec.Struct, frozen=True, kw_only=True):
-    """One page of results with totals and facet counts."""
+    """One page of results with totals and facet counts; crisis lines before anything else."""
 
+    # Set when q reads as a crisis, whatever else was asked (also with literal=true).
+    crisis: CrisisBlock | None = None
     hits: list[SearchHit]
     total: int
     page: int
@@ -53,6 +71,10 @@ class SearchResponse(msgspec.Struct, frozen=True, kw_only=True):
     sort: str
     facets: dict[str, dict[str, int]]
     origin: SearchOrigin | None = None
+    # What was read from q and applied; None with literal=true or when nothing was read.
+    understood: Understood | None = None
+    # For an empty or thin first page: labelled results that answer nearby questions.
+    alternatives: list[Alternative] = msgspec.field(default_factory=list)
 
 
 class SearchDeps(msgspec.Struct, frozen=True, kw_only=True):
@@ -78,13 +100,18 @@ def resolve_near_state(
     geocoder: GazetteerGeocoder, near: str
 ) -> tuple[tuple[float, float], str | None]:
     """(lat, lng) and USPS state of `near`, resolved offline; 400 for bad syntax, 422 if unknown."""
+    place = resolve_near(geocoder, near).place
+    return (place.lat, place.lng), place.state
+
+
+def resolve_near(geocoder: GazetteerGeocoder, near: str) -> CityChoice:
+    """`near` resolved offline, a bare city name to its most populous place (others offered)."""
     try:
-        place = geocoder.resolve(near)
+        return geocoder.gazetteer.resolve_choice(near)
     except PlaceSyntaxError as exc:
         raise BadParameterError("near", f"near: {exc}") from exc
     except PlaceNotFoundError as exc:
         raise UnknownPlaceError(near) from exc
-    return (place.lat, place.lng), place.state
 
 
 def with_distances(hits: list[SearchHit], origin: tuple[float, float]) -> list[SearchHit]:
@@ -100,17 +127,61 @@ def with_distances(hits: list[SearchHit], origin: tuple[float, float]) -> list[S
 
 
 async def run_search(
-    request: SearchRequest, deps: SearchDeps, *, per_page: int = API_PER_PAGE
+    request: SearchRequest,
+    deps: SearchDeps,
+    *,
+    per_page: int = API_PER_PAGE,
+    fixed: Collection[str] = (),
 ) -> SearchResponse:
-    """Check the request, search (through the result cache) and answer one page.
+    """Understand q, check the request, search (through the result cache) and answer one page,
+    with crisis lines first when q reads as a crisis and alternatives when the page is thin.
 
-    `per_page` is the surface's default page size, used when the request gives none.
+    `per_page` is the surface's default page size, used when the request gives none; `fixed`
+    names the parameters a partner presets, which no alternative may widen.
     """
     now = deps.clock()
-    # Reading lay words in `q` as filters belongs here, before the request is checked, so
-    # whatever it adds is validated and quoted like the visitor's own filters.
+    # Read before the request is checked, so whatever it adds is validated and quoted like
+    # the visitor's own filters; read even when literal, as a crisis always gets crisis help.
+    reading = read_request(
+        request,
+        at=parse_instant(request.at, now=now),
+        tz=parse_zone(request.tz),
+        places=deps.geocoder.gazetteer,
+    )
+    literal = is_literal(request) or reading is None
+    asked = request if literal or reading is None else applied(request, reading)
+    answer = _answer(asked, deps, per_page=per_page, now=now)
+    crisis: CrisisBlock | None = None
+    if reading is not None and reading.crisis:
+        (response, params), crisis = await asyncio.gather(
+            answer, crisis_lines(deps.index, deps.result_cache)
+        )
+    else:
+        response, params = await answer
+    # Boosts reorder a page ranked by relevance only: nearest-first and soonest-first are
+    # orders the response names, and the page's set (so the totals) stays the same.
+    if reading is not None and not literal and params.sort == "relevance":
+        response = msgspec.structs.replace(
+            response, hits=boosted(response.hits, reading.boost_params())
+        )
+    return msgspec.structs.replace(
+        response,
+        crisis=crisis,
+        understood=None if literal or reading is None else understood(request, reading),
+        alternatives=await _alternatives(asked, reading, response, params, deps, fixed)
+        if is_thin(response.page, response.hits)
+        else [],
+    )
+
+
+async def _answer(
+    request: SearchRequest, deps: SearchDeps, *, per_page: int, now: datetime
+) -> tuple[SearchResponse, SearchParams]:
+    """The honest answer to the request as given: no reading of q, no extras."""
     params, time_filter = validated(request, limits=deps.limits, now=now, per_page=per_page)
-    origin, state = resolve_near_state(deps.geocoder, params.near) if params.near else (None, None)
+    choice = resolve_near(deps.geocoder, params.near) if params.near else None
+    origin = (choice.place.lat, choice.place.lng) if choice else None
+    state = choice.place.state if choice else None
     result = _result_decoder.decode(
         await deps.result_cache.get(
             _result_key(params, origin, state, time_filter),
@@ -119,7 +190,10 @@ async def run_search(
     )
     hits = with_occurrences(result.hits, time_filter)
     hits = with_stale(hits, deps.freshness, now=now)
-    return SearchResponse(
+    found = _origin(params, origin, state)
+    if found is not None and choice is not None and choice.others:
+        found = msgspec.structs.replace(found, others=[p.label for p in choice.others])
+    response = SearchResponse(
         hits=hits,
         total=result.totalHits,
         page=params.page,
@@ -127,7 +201,41 @@ async def run_search(
         total_pages=result.totalPages,
         sort=params.sort,
         facets=facets_by_param(result.facetDistribution),
-        origin=_origin(params, origin, state),
+        origin=found,
+    )
+    return response, params
+
+
+async def _alternatives(
+    asked: SearchRequest,
+    reading: Understanding | None,
+    response: SearchResponse,
+    params: SearchParams,
+    deps: SearchDeps,
+    fixed: Collection[str],
+) -> list[Alternative]:
+    async def search(request: SearchRequest) -> tuple[list[SearchHit], int]:
+        try:
+            answer, _params = await _answer(request, deps, per_page=API_PER_PAGE, now=deps.clock())
+        except BadParameterError:
+            return [], 0
+        return answer.hits, answer.total
+
+    origin = response.origin
+    kinds = dict(params.filters).get("kind", ())
+    return await alternatives(
+        asked,
+        response.hits,
+        search,
+        radius_km=origin.radius_km if origin else None,
+        max_radius_km=deps.limits.max_radius_km,
+        state=origin.state if origin else None,
+        by_time=(reading is not None and reading.time is not None)
+        or "meeting" in kinds
+        or asked.open_now is not None
+        or asked.starts_within_min is not None
+        or bool(asked.day),
+        fixed=fixed,
     )
 
 

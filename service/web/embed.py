@@ -27,6 +27,7 @@ from service.web.embedding import (
     cors_headers,
     embed_request,
     partner_search,
+    preset_params,
     problem_for,
 )
 from service.web.forms import form_view
@@ -158,7 +159,11 @@ def _fragment(
         view = failed_view(error_view(outcome, lang, near=pq.first("near")))
         status = outcome.status_code
     else:
-        view = results_view(outcome, pq, lang, path="/embed/v1/results", removable=False)
+        # Links of readings and alternatives open the full search, outside the partner's page.
+        full = str(request.base_url).rstrip("/") + "/"
+        view = results_view(
+            outcome, pq, lang, path="/embed/v1/results", removable=False, link_path=full
+        )
     body = render("_results.html", lang=lang, mode="embed", results=view, shortlist_hidden=[])
     headers = cors_headers(request) | {"Content-Language": lang}
     return Response(body, status_code=status, media_type=MediaType.HTML, headers=headers)
@@ -205,6 +210,7 @@ async def _frame_page(
         keep=keep,
         build=lambda query: embed_request(query, partner),
         always=partner.presets.near is not None,
+        fixed=preset_params(partner),
     )
     body = render(
         "search.html",

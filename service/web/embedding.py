@@ -122,6 +122,15 @@ def embed_request(query: Mapping[str, list[str]], partner: Partner) -> SearchReq
     )
 
 
+def preset_params(partner: Partner) -> frozenset[str]:
+    """The parameters the partner presets: alternatives to a thin answer keep them."""
+    presets = partner.presets
+    named = {p for p in filter_params() if presets.codes(p)}
+    named |= {"near"} if presets.near else set()
+    named |= {"radius_km"} if presets.radius_km is not None else set()
+    return frozenset(named)
+
+
 async def partner_search(request: AnyRequest, partner: Partner, deps: SearchDeps) -> SearchResponse:
     """Run the visitor's search through the partner's presets."""
     pq = page_query(request.query_params.dict(), schedule=SCHEDULE_PARAMS)
@@ -129,4 +138,6 @@ async def partner_search(request: AnyRequest, partner: Partner, deps: SearchDeps
     if asked is None:
         return empty_response(partner.per_page)
     # The widget shows no facet counts: skip their cost.
-    return await run_search(msgspec.structs.replace(asked, facets="none"), deps)
+    return await run_search(
+        msgspec.structs.replace(asked, facets="none"), deps, fixed=preset_params(partner)
+    )

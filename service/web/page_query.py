@@ -11,7 +11,7 @@ import msgspec
 from service.search.request import filter_params, query_names
 
 FILTER_PARAMS: Final[tuple[str, ...]] = filter_params()
-BASE_PARAMS: Final[tuple[str, ...]] = query_names({"q", "near", "radius_km", "sort"})
+BASE_PARAMS: Final[tuple[str, ...]] = query_names({"q", "near", "radius_km", "sort", "literal"})
 # The time filters and the online-meetings switch; `at` and `tz` come only from a URL or the
 # page's script. Only the API decides paging bounds, closed listings and facet counts.
 SCHEDULE_PARAMS: Final[tuple[str, ...]] = (

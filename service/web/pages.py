@@ -8,7 +8,7 @@ on the server: a shortlist lives in the browser and in its link.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any, Final
 
 import msgspec
@@ -92,11 +92,13 @@ async def search_results(
     keep: Sequence[tuple[str, str]],
     build: RequestBuilder = page_request,
     always: bool = False,
+    fixed: Collection[str] = (),
 ) -> tuple[ResultsView, int]:
     """The results area for a query, and the HTTP status it deserves.
 
     `build` turns the query into a SearchRequest (None: nothing can match);
-    `always` searches even when the visitor has asked for nothing yet.
+    `always` searches even when the visitor has asked for nothing yet; `fixed` names the
+    parameters a partner presets.
     """
     if not pq.searched and not always:
         return idle_view(lang), 200
@@ -105,7 +107,7 @@ async def search_results(
         result = (
             empty_response(PAGE_PER_PAGE)
             if request is None
-            else await run_search(without_facets(request), deps)
+            else await run_search(without_facets(request), deps, fixed=fixed)
         )
     except PathwaysError as exc:
         error = error_view(exc, lang, near=pq.first("near"))

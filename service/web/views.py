@@ -16,6 +16,14 @@ from service.web.formatting import format_radius
 from service.web.forms import group_label, span_text
 from service.web.i18n import Lang, text
 from service.web.page_query import PageQuery, build_url
+from service.web.readings import (
+    AlternativeView,
+    CrisisView,
+    UnderstoodView,
+    alternatives_view,
+    crisis_view,
+    understood_view,
+)
 
 _VOCAB: Final = {f.param: f.vocabulary for f in FILTER_FIELDS}
 
@@ -137,6 +145,9 @@ class ResultsView(msgspec.Struct, frozen=True, kw_only=True):
     prev_url: str | None = None
     next_url: str | None = None
     error: ErrorView | None = None
+    crisis: CrisisView | None = None
+    understood: UnderstoodView | None = None
+    alternatives: list[AlternativeView] = msgspec.field(default_factory=list)
 
 
 def count_text(total: int, lang: Lang) -> str:
@@ -154,8 +165,12 @@ def results_view(
     path: str,
     keep: Sequence[tuple[str, str]] = (),
     removable: bool = True,
+    link_path: str | None = None,
 ) -> ResultsView:
-    """Cards, counts, chips and paging of one answer of /v1/search."""
+    """Cards, counts, chips and paging of one answer of /v1/search.
+
+    `link_path` is where the links of readings and alternatives lead (default `path`).
+    """
     total, page = result.total, result.page
     pages, per_page = result.total_pages, result.per_page
     origin = result.origin
@@ -187,6 +202,13 @@ def results_view(
         first_number=(page - 1) * per_page + 1,
         prev_url=page_url(page - 1) if page > 1 else None,
         next_url=page_url(page + 1) if page < pages else None,
+        crisis=crisis_view(result.crisis, lang),
+        understood=understood_view(
+            result.understood, origin, pq, lang, path=link_path or path, keep=keep
+        ),
+        alternatives=alternatives_view(
+            result.alternatives, lang, path=link_path or path, keep=keep
+        ),
     )
 
 

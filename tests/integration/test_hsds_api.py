@@ -133,7 +133,8 @@ def test_taxonomy_term_filters_map_onto_our_vocabularies(client: Client) -> None
 def test_search_and_near_rank_like_v1_search(client: Client) -> None:
     query = "near=19103&radius_km=25&per_page=10"
     body = get_page(client, f"search=methadone&{query}")
-    search = client.get(f"/v1/search?q=methadone&{query}&include_closed=true").json()
+    # HSDS searches the exact words: /v1/search does with literal=true.
+    search = client.get(f"/v1/search?q=methadone&{query}&include_closed=true&literal=true").json()
     assert body["total_items"] == search["total"] > 0
     assert [s["id"] for s in body["contents"]] == [hsds_id(h["id"]) for h in search["hits"]]
 

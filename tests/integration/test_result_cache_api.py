@@ -104,12 +104,16 @@ def test_the_search_after_a_publish_sees_the_new_content(
     before = search(api, params)
     gone = before["hits"][0]["name"]
     assert search(api, params) == before
+    # A thin answer's alternatives are searches of their own, cached alike: count them.
+    reused = cache_stats(api)
     published.meetings = [m for m in published.meetings if m.get("name") != gone]
     published.publish()
     after = search(api, params)
     assert gone not in {hit["name"] for hit in after["hits"]}
     assert after["total"] < before["total"]
-    assert cache_stats(api)["misses"] == 2
+    stats = cache_stats(api)
+    assert stats["hits"] == reused["hits"]
+    assert stats["misses"] > reused["misses"]
 
 
 def test_a_write_to_the_live_index_is_seen_at_once(

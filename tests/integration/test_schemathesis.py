@@ -158,6 +158,10 @@ def test_the_document_declares_problem_answers(api: ServedApi) -> None:
     csv = document["paths"]["/v1/search.csv"]["get"]
     assert {p["name"] for p in csv["parameters"]} == {p["name"] for p in search["parameters"]}
     assert "text/csv" in csv["responses"]["200"]["content"]
+    assert "literal" in {p["name"] for p in search["parameters"]}
+    answer = document["components"]["schemas"]["SearchResponse"]["properties"]
+    assert {"crisis", "understood", "alternatives"} <= answer.keys()
+    assert list(answer).index("crisis") < list(answer).index("hits")
 
 
 # The pages are not in the document (they answer HTML): the same kind of fuzzing, by hand.

@@ -151,6 +151,14 @@ def test_starts_within_groups_zones_with_the_same_window() -> None:
     assert starts_within_clause(NOW, 60, ()) == NEVER
 
 
+def test_a_zone_without_a_start_window_drops_out_of_the_clause() -> None:
+    # 01:45 EST on the fall-back night, the repeated hour's second pass: no New York start
+    # falls in the next 14 minutes, so New York has no window (an empty clause is invalid).
+    at = instant("2026-11-01T06:45:00+00:00")
+    assert starts_within_clause(at, 14, (NY,)) == NEVER
+    assert "()" not in starts_within_clause(at, 14, (NY, "America/Chicago"))
+
+
 def test_time_filter_clauses_are_anded() -> None:
     time_filter = TimeFilter(
         at=instant("2026-11-28T19:00:00-05:00"),
