@@ -14,17 +14,9 @@ from typing import Final
 
 import msgspec
 
-from service.contract.documents import DOCUMENT_ID_RE, IndexDocument
-from service.contract.vocabulary import (
-    ACCESSIBILITY,
-    ATTENDANCE,
-    COMMUNITIES,
-    KINDS,
-    LANGUAGES,
-    NEEDS,
-    US_STATES,
-    Vocabulary,
-)
+from service.contract.documents import DOCUMENT_ID_RE, FILTER_FIELDS, IndexDocument
+from service.contract.vocabulary import US_STATES
+from service.search.wording import Lexicon, lexicon
 
 _SAFE_ID_PART: Final = re.compile(r"^[A-Za-z0-9_-]{1,120}$")
 _SPACES: Final = re.compile(r"\s+")
@@ -157,23 +149,54 @@ def unique(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values))
 
 
-_KEYWORD_VOCABS: Final[tuple[tuple[str, Vocabulary], ...]] = (
-    ("needs", NEEDS),
-    ("languages", LANGUAGES),
-    ("communities", COMMUNITIES),
-    ("accessibility", ACCESSIBILITY),
-    ("attendance", ATTENDANCE),
-)
-_LABELS: Final[dict[tuple[str, str], tuple[str, str]]] = {
-    (field, t.code): (t.en, t.es) for field, vocab in _KEYWORD_VOCABS for t in vocab.terms
-}
-_KIND_LABELS: Final = {t.code: (t.en, t.es) for t in KINDS.terms}
+_Wanted = dict[str, frozenset[str]]
+
+
+def _phrases_by_code(lex: Lexicon) -> dict[tuple[str, str], tuple[tuple[str, _Wanted], ...]]:
+    """(param, code) -> each lexicon phrase reading as it, with all the codes it reads as."""
+    wanted: dict[str, dict[str, set[str]]] = {}
+    for param_code, by_language in lex.by_code.items():
+        param, code = param_code.split(":", 1)
+        for phrases in by_language.values():
+            for phrase in phrases:
+                wanted.setdefault(phrase, {}).setdefault(param, set()).add(code)
+    index: dict[tuple[str, str], list[tuple[str, _Wanted]]] = {}
+    for phrase, by_param in wanted.items():
+        frozen = {param: frozenset(codes) for param, codes in by_param.items()}
+        for param, codes in frozen.items():
+            for code in codes:
+                index.setdefault((param, code), []).append((phrase, frozen))
+    return {key: tuple(found) for key, found in index.items()}
+
+
+_PHRASES_BY_CODE: Final = _phrases_by_code(lexicon())
+_TERMS: Final = {(f.param, t.code): t for f in FILTER_FIELDS for t in f.vocabulary.terms}
+
+
+def code_keywords(doc: IndexDocument) -> tuple[str, ...]:
+    """The English and Spanish labels and the lexicon phrases of the document's codes."""
+    held: dict[str, frozenset[str]] = {}
+    for field in FILTER_FIELDS:
+        value: str | tuple[str, ...] = getattr(doc, field.attribute)
+        held[field.param] = frozenset((value,) if isinstance(value, str) else value)
+    labels: list[str] = []
+    phrases: list[str] = []
+    for field in FILTER_FIELDS:
+        value = getattr(doc, field.attribute)
+        for code in (value,) if isinstance(value, str) else value:
+            term = _TERMS.get((field.param, code))
+            if term is not None:
+                labels.extend((term.en, term.es))
+            # A phrase that reads as several parameters ("AA": a meeting, for alcohol) is
+            # only for documents holding a code of each, so alcohol treatment is not "AA".
+            phrases.extend(
+                phrase
+                for phrase, wanted in _PHRASES_BY_CODE.get((field.param, code), ())
+                if all(codes & held.get(param, frozenset()) for param, codes in wanted.items())
+            )
+    return unique(labels + phrases)
 
 
 def with_keywords(doc: IndexDocument) -> IndexDocument:
-    """The document with `keywords` set from the labels of its kind and vocabulary values."""
-    words: list[str] = list(_KIND_LABELS[doc.kind])
-    for field, _vocab in _KEYWORD_VOCABS:
-        for code in getattr(doc, field):
-            words.extend(_LABELS.get((field, code), ()))
-    return msgspec.structs.replace(doc, keywords=unique(words))
+    """The document with `keywords` set from its codes (`code_keywords`)."""
+    return msgspec.structs.replace(doc, keywords=code_keywords(doc))
