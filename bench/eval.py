@@ -242,7 +242,7 @@ def understand_cost(gazetteer: Gazetteer, queries: Sequence[Query]) -> tuple[flo
     return statistics.median(timings), cuts[8]
 
 
-def evaluate(root: Path) -> Report:
+def evaluate(root: Path, *, only_contract: bool = False) -> Report:
     """The whole evaluation, with a Meilisearch of its own under `root`."""
     binary = find_or_install_binary(cache_dir=binary_cache_dir(os.environ), env=os.environ)
     server = ManagedMeilisearch(
@@ -262,7 +262,8 @@ def evaluate(root: Path) -> Report:
         ).json()["pkgVersion"]
         gazetteer = Gazetteer.load()
         sys.stdout.write("Asking the judged set, per variant:\n")
-        tried = [run_variant(server, admin, gazetteer, config) for config in variants()]
+        configs = variants()[:1] if only_contract else variants()
+        tried = [run_variant(server, admin, gazetteer, config) for config in configs]
     finally:
         server.stop()
     queries = load_queries()
@@ -289,10 +290,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Run the evaluation and write the report."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--out", type=Path, default=REPORT_PATH)
+    parser.add_argument(
+        "--only-contract", action="store_true", help="skip the variants: a quicker run"
+    )
+    parser.add_argument("--answers", type=Path, help="also write every judged answer as JSON")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="pathways-eval-") as root:
-        report = evaluate(Path(root))
+        report = evaluate(Path(root), only_contract=args.only_contract)
     args.out.write_text(render(report), encoding="utf-8")
+    if args.answers is not None:
+        args.answers.write_bytes(msgspec.json.format(msgspec.json.encode(report.variants)))
     sys.stdout.write(f"Wrote {args.out}\n")
 
 

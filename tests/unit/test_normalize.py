@@ -144,9 +144,13 @@ def _doc(kind: str = "treatment", **codes: tuple[str, ...]) -> IndexDocument:
     ("doc", "present", "absent"),
     [
         # Labels of every coded field, English and Spanish, costs included.
-        (_doc(costs=("free",)), {"Treatment", "Free", "Gratis"}, set()),
+        (_doc(costs=("free",)), {"Treatment provider", "Free", "Gratis"}, set()),
         # Lay phrases of the codes: plain text finds what the codes mean.
-        (_doc(needs=("harm_reduction",)), {"naloxone", "narcan", "test strips"}, {"aa"}),
+        (_doc(needs=("harm_reduction",)), {"naloxone", "narcan", "fentanyl test strips"}, {"aa"}),
+        # What a longer phrase holds word for word adds nothing.
+        (_doc(needs=("harm_reduction",)), set(), {"test strips"}),
+        # What people say in a crisis finds the crisis lines.
+        (_doc("helpline", needs=("crisis",)), {"suicide", "suicidio", "want to die"}, set()),
         (_doc("housing", needs=("shelter",)), {"shelter", "albergue"}, {"naloxone"}),
         # A phrase reading as a kind and a need needs both: alcohol treatment is not "AA".
         (_doc(needs=("alcohol",)), {"alcohol"}, {"aa", "alcoholics anonymous"}),
