@@ -31,7 +31,9 @@ class Answer(msgspec.Struct, frozen=True, kw_only=True):
     mode: Mode
     status: int
     precision: float
+    # Nothing to act on: no hit, no crisis line and no labelled alternative.
     empty: bool
+    no_hits: bool
     # None for phrases that are not crisis phrases.
     crisis_first: bool | None
     # What the person saw first: "kind: name" of the first five results.
@@ -45,6 +47,7 @@ class Measures(msgspec.Struct, frozen=True, kw_only=True):
     count: int
     precision: float
     empty_share: float
+    no_hits_share: float
     crisis_count: int
     crisis_first_share: float | None
 
@@ -113,6 +116,8 @@ def answer_of(
 ) -> Answer:
     """One response judged against the phrasing's judgment (an error is an empty answer)."""
     results = shown_results(body) if status == 200 else []
+    alternatives = (body.get("alternatives") or []) if body is not None and status == 200 else []
+    offered = any(isinstance(a, Mapping) and a.get("hits") for a in alternatives)
     is_crisis = query.judgment.crisis_first
     return Answer(
         q=query.q,
@@ -121,8 +126,8 @@ def answer_of(
         mode=mode,
         status=status,
         precision=precision_at_5(judge_top(query.judgment, results, at=query.at)),
-        # Empty: nothing at all to act on, neither a hit nor a crisis line.
-        empty=not results,
+        empty=not results and not offered,
+        no_hits=not results,
         crisis_first=crisis_first(results) if is_crisis else None,
         top=tuple(_label(hit) for hit in results[:5]),
         ms=ms,
@@ -143,6 +148,7 @@ def measures(answers: Iterable[Answer]) -> Measures:
         count=count,
         precision=statistics.fmean(a.precision for a in group) if group else 0.0,
         empty_share=sum(a.empty for a in group) / count if count else 0.0,
+        no_hits_share=sum(a.no_hits for a in group) / count if count else 0.0,
         crisis_count=len(crisis),
         crisis_first_share=sum(crisis) / len(crisis) if crisis else None,
     )
@@ -182,14 +188,15 @@ def _row(label: str, literal: Measures, understood: Measures) -> str:
     return (
         f"| {label} | {literal.count} | {literal.precision:.2f} | {understood.precision:.2f} "
         f"| {_share(literal.empty_share)} | {_share(understood.empty_share)} "
+        f"| {_share(literal.no_hits_share)} | {_share(understood.no_hits_share)} "
         f"| {_share(literal.crisis_first_share)} | {_share(understood.crisis_first_share)} |"
     )
 
 
 _SIDE_BY_SIDE: Final = (
     "| | queries | p@5 literal | p@5 understood | empty literal | empty understood "
-    "| crisis first literal | crisis first understood |\n"
-    "|---|---:|---:|---:|---:|---:|---:|---:|"
+    "| no hits literal | no hits understood | crisis first literal | crisis first understood |\n"
+    "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 )
 
 
@@ -245,7 +252,8 @@ def render(report: Report) -> str:
         "Measured by `make eval` (`bench/eval.py`): the seed data indexed by the real indexer",
         "into a fresh local Meilisearch, then every phrasing of the judged set",
         "(`tests/data/search_eval/`, see its README) asked of the real app twice, as typed with",
-        "`literal=true` and understood (the default). Generated; do not edit by hand.",
+        "`literal=true` and understood (the default). Generated; do not edit by hand: run",
+        "`make eval` again (`EVAL_ARGS=--only-contract` skips the settings variants).",
         "",
         f"- date: {report.date}",
         f"- commit: {report.commit}",
@@ -258,8 +266,9 @@ def render(report: Report) -> str:
         "",
         "A result is judged on what the person meets first: the response's crisis block (its",
         "lines) when it has one, then the hits. precision@5 counts missing places in the top",
-        "five as misses; an answer is empty when it has neither hit nor crisis line (an HTTP",
-        "error is an empty answer).",
+        "five as misses. An answer is empty when it leaves the person with nothing to act on:",
+        "no hit, no crisis line and no labelled alternative (an HTTP error is an empty",
+        'answer); "no hits" counts the answers without a hit or crisis line, alternatives or not.',
         "",
         "## Overall, and by tag",
         "",

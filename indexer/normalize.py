@@ -158,7 +158,9 @@ _CRISIS_CODE: Final = "need:crisis"
 def _phrases_of_codes(lex: Lexicon) -> dict[str, dict[str, set[str]]]:
     """Each lexicon phrase -> the codes it reads as, per search parameter."""
     wanted: dict[str, dict[str, set[str]]] = {}
-    by_code = {code: [p for ps in langs.values() for p in ps] for code, langs in lex.by_code.items()}
+    by_code = {
+        code: [p for ps in langs.values() for p in ps] for code, langs in lex.by_code.items()
+    }
     # What people say in a crisis is what a crisis line is for.
     by_code.setdefault(_CRISIS_CODE, []).extend(" ".join(p) for p in sorted(lex.crisis))
     for param_code, phrases in by_code.items():
@@ -195,7 +197,9 @@ def _phrase_index(lex: Lexicon) -> _PhraseIndex:
             for code in codes:
                 by_code.setdefault((param, code), []).append((phrase, frozen))
     counted = {phrase: _words_that_count(phrase) for phrase in wanted}
-    labels = {label: _words_that_count(label) for term in _TERMS.values() for label in (term.en, term.es)}
+    labels = {
+        label: _words_that_count(label) for term in _TERMS.values() for label in (term.en, term.es)
+    }
     held_in = {
         phrase: frozenset(o for o, long in counted.items() if _within(short, long))
         for phrase, short in counted.items()

@@ -69,6 +69,13 @@ def test_answers_are_judged_on_what_comes_first(
     assert (judged.precision, judged.empty, judged.crisis_first) == (precision, empty, first)
 
 
+def test_alternatives_leave_an_answer_without_hits_not_empty() -> None:
+    offered = [{"type": "farther", "hits": [SHELTER]}]
+    judged = answer(STAY, [], alternatives=offered)
+    assert (judged.empty, judged.no_hits, judged.precision) == (False, True, 0.0)
+    assert answer(STAY, [], alternatives=[{"type": "farther", "hits": []}]).empty
+
+
 def test_an_error_is_an_empty_answer() -> None:
     judged = answer_of(STAY, "literal", 400, None, ms=1.0)
     assert (judged.empty, judged.precision, judged.status, judged.top) == (True, 0.0, 400, ())
@@ -90,7 +97,7 @@ def test_measures_sum_up_precision_emptiness_and_crisis() -> None:
     summed = measures(answers)
     assert summed.count == 4
     assert summed.precision == pytest.approx((1.0 + 0.0 + 0.2 + 0.0) / 4)
-    assert summed.empty_share == 0.25
+    assert summed.empty_share == summed.no_hits_share == 0.25
     assert (summed.crisis_count, summed.crisis_first_share) == (2, 0.5)
     assert measures([]).crisis_first_share is None
 
@@ -144,8 +151,8 @@ def test_the_report_puts_literal_and_understood_side_by_side() -> None:
     text = render(report((chosen, other)))
     assert "- commit: abc1234" in text
     assert "- date: 2026-12-02 08:00 UTC" in text
-    assert "| **all** | 2 | 0.00 | 1.00 | 0% | 0% | 0% | 100% |" in text
-    assert "| crisis | 1 | 0.00 | 1.00 | 0% | 0% | 0% | 100% |" in text
+    assert "| **all** | 2 | 0.00 | 1.00 | 0% | 0% | 0% | 0% | 0% | 100% |" in text
+    assert "| crisis | 1 | 0.00 | 1.00 | 0% | 0% | 0% | 0% | 0% | 100% |" in text
     assert "| **stop words, matching last** (the contract) |" in text
     assert "| no stop words, matching last |" in text
     assert "- precision@5 >= 0.90: met" in text
