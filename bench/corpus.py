@@ -137,7 +137,7 @@ def write_seed_files(
     documents: Iterator[IndexDocument], directory: Path, *, per_file: int = 25_000
 ) -> list[Path]:
     """Write the corpus as seed JSON files plus a sources.toml that loads them all."""
-    from indexer.sources.pathways import SeedRecord
+    from indexer.sources.pathways.seed import SeedRecord
 
     seed_fields = frozenset(f.encode_name for f in msgspec.structs.fields(SeedRecord))
     directory.mkdir(parents=True, exist_ok=True)

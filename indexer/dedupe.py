@@ -31,14 +31,17 @@ from typing import Final
 import msgspec
 
 from indexer.normalize import unique, with_keywords
-from service.contract.documents import Contact, IndexDocument, IndexedDocument
+from service.contract.documents import (
+    MULTI_VALUED_FILTER_ATTRIBUTES,
+    Contact,
+    IndexDocument,
+    IndexedDocument,
+)
 from service.places.units import distance_m
 from service.search.indexed import to_indexed
 
 SAME_PLACE_M: Final = 50.0
-_VOCAB_FIELDS: Final = (
-    "needs", "languages", "communities", "accessibility", "attendance", "costs", "tags",
-)  # fmt: skip
+_UNION_FIELDS: Final = (*MULTI_VALUED_FILTER_ATTRIBUTES, "tags")
 _FILLED_FIELDS: Final = (
     "description", "organization", "eligibility", "service_area", "schedule",
 )  # fmt: skip
@@ -165,7 +168,7 @@ def merge(members: Sequence[IndexedDocument]) -> StoredDocument:
     values = {f: getattr(primary, f) for f in IndexDocument.__struct_fields__}
     for field in _FILLED_FIELDS:
         values[field] = next((v for m in ordered if (v := getattr(m, field)) is not None), None)
-    for field in _VOCAB_FIELDS:
+    for field in _UNION_FIELDS:
         values[field] = unique(v for m in ordered for v in getattr(m, field))
     values["contact"] = _contact(ordered)
     # The most precise address (a street over a city or ZIP), with that member's point.

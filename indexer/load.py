@@ -9,25 +9,21 @@ from typing import Final
 
 import msgspec
 
-from indexer.records import SourceConfig, SourceFormat, SourceLoad, SourceLoadError, SourcesFile
-from indexer.sources import (
-    bmlt,
-    findtreatment,
-    findtreatment_json,
-    housing,
-    hrsa,
-    hsds,
-    hsds_tabular,
-    linksf,
-    meeting_guide,
-    naws,
-    pathways,
-    samhsa,
-)
+from indexer.records import SourceConfig, SourceLoad, SourceLoadError, SourcesFile
+from indexer.sources.bmlt import naws
+from indexer.sources.bmlt import semantic as bmlt
+from indexer.sources.housing import city_lists as housing
+from indexer.sources.housing import linksf
+from indexer.sources.hsds import json_form as hsds
+from indexer.sources.hsds import tabular as hsds_tabular
+from indexer.sources.meeting_guide import feed as meeting_guide
+from indexer.sources.pathways import seed as pathways
+from indexer.sources.treatment import findtreatment, findtreatment_json, hrsa, samhsa
 
 Loader = Callable[[SourceConfig, Path], SourceLoad]
 
-LOADERS: Final[dict[SourceFormat, Loader]] = {
+# The formats a source can declare, and how each is read: the one list of them.
+LOADERS: Final[dict[str, Loader]] = {
     "meeting_guide": meeting_guide.load,
     "samhsa_su": samhsa.load,
     "samhsa_mh": samhsa.load,
@@ -65,6 +61,12 @@ def read_sources_file(path: Path) -> SourcesFile:
         sources = msgspec.convert(raw, SourcesFile)
     except msgspec.ValidationError as exc:
         raise SourceLoadError(f"{path}: {exc}") from exc
+    unknown = [s for s in sources.source if s.format not in LOADERS]
+    if unknown:
+        raise SourceLoadError(
+            f"{path}: source {unknown[0].id!r}: unknown format {unknown[0].format!r}; "
+            f"the formats are {', '.join(LOADERS)}"
+        )
     ids = [s.id for s in sources.source]
     repeated = sorted({i for i in ids if ids.count(i) > 1})
     if repeated:

@@ -14,9 +14,9 @@ from typing import Final
 
 import msgspec
 
-from service.contract.documents import DOCUMENT_ID_RE, FILTER_FIELDS, IndexDocument
-from service.contract.vocabulary import US_STATES
+from service.contract.documents import DOCUMENT_ID_RE, FILTER_FIELDS, IndexDocument, filter_codes
 from service.contract.stop_words import STOP_WORDS
+from service.contract.vocabulary import US_STATES
 from service.search.wording import Lexicon, lexicon
 from service.search.wording import words as fold_words
 
@@ -217,11 +217,7 @@ _PHRASES: Final = _phrase_index(lexicon())
 
 
 def _codes(doc: IndexDocument) -> list[tuple[str, tuple[str, ...]]]:
-    found: list[tuple[str, tuple[str, ...]]] = []
-    for field in FILTER_FIELDS:
-        value: str | tuple[str, ...] = getattr(doc, field.attribute)
-        found.append((field.param, (value,) if isinstance(value, str) else value))
-    return found
+    return [(f.param, filter_codes(doc, f)) for f in FILTER_FIELDS if f.keywords]
 
 
 def code_keywords(doc: IndexDocument) -> tuple[str, ...]:

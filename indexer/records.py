@@ -2,29 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 import msgspec
 
 from service.contract.documents import IndexDocument
-
-SourceFormat = Literal[
-    "meeting_guide",
-    "samhsa_su",
-    "samhsa_mh",
-    "samhsa_otp",
-    "findtreatment",
-    "hrsa_fqhc",
-    "dc_shelters",
-    "nyc_homebase",
-    "pathways",
-    "bmlt",
-    "naws_csv",
-    "hsds_json",
-    "hsds_tabular",
-    "findtreatment_json",
-    "linksf",
-]
 
 
 class Base(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -46,7 +26,8 @@ class SourceConfig(Base, frozen=True, kw_only=True):
 
     id: str
     name: str
-    format: SourceFormat
+    # One of the formats `indexer.load.LOADERS` declares, checked when a sources file is read.
+    format: str
     path: str | None = None
     url: str | None = None
     kind: str | None = None

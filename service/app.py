@@ -25,9 +25,9 @@ from service.api.vocabularies import list_vocabularies
 from service.http.dependencies import search_deps
 from service.http.limits import MAX_BODY_BYTES, RequestLimitsMiddleware
 from service.http.openapi import apply_contract
-from service.http.partners import RateLimiter, load_partners
+from service.http.partners import load_partners
 from service.http.problems import EXCEPTION_HANDLERS
-from service.http.rate_limit import ClientRateLimitMiddleware
+from service.http.rate_limit import ClientRateLimitMiddleware, RateLimiter
 from service.http.security_headers import add_security_headers
 from service.logs import configure_logging
 from service.places.geocoder import Gazetteer, GazetteerGeocoder
@@ -35,6 +35,7 @@ from service.schedules.params import Clock, utc_now
 from service.search.client import SearchIndex
 from service.search.freshness import Freshness
 from service.search.keys import with_search_key
+from service.search.nearby import PlaceCaches
 from service.search.query import Limits
 from service.search.result_cache import ResultCache
 from service.settings import Settings, from_env, meili_admin_key
@@ -95,6 +96,7 @@ def create_app(
             timeout_s=settings.search_timeout_s,
         )
         app.state.search_index = index
+        app.state.place_caches = PlaceCaches()
         app.state.result_cache = ResultCache[bytes](
             index.version, max_entries=settings.result_cache_entries
         )
@@ -117,10 +119,10 @@ def create_app(
             hsds_services,
             hsds_service,
             search_csv,
-            # The search page, the shortlist and the partner embed (issue 5).
+            # The search page, the shortlist and the partner embed.
             *PAGE_ROUTES,
             *EMBED_ROUTES,
-            # Operator endpoints exist only with an admin token (issue 6).
+            # Operator endpoints exist only with an admin token.
             *(ADMIN_ROUTES if settings.admin_token else []),
         ],
         dependencies={
@@ -145,7 +147,7 @@ def create_app(
             }
         ),
         lifespan=[lifespan],
-        # Issue 6: size limits first, then the per-client rate limit; security headers go on
+        # Size limits first, then the per-client rate limit; security headers go on
         # every answer, routed or not, so they are a before_send hook (security_headers.py).
         middleware=[RequestLimitsMiddleware(), *_client_limit(settings)],
         before_send=[add_security_headers],

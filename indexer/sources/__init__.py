@@ -1,1 +1,1 @@
-"""One module per input format; each exposes `load(source, root) -> SourceLoad`."""
+"""Input formats by family, each with `load(source, root) -> SourceLoad`, and their harness."""

@@ -16,24 +16,15 @@ import io
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Final, Protocol, TypeAlias, cast
-from urllib.parse import urlsplit
+from typing import Any, Final, Protocol, TypeAlias
 
 import msgspec
 
 from indexer.fetch import source_bytes
-from indexer.normalize import clean_text, normalize_url, parse_coordinate
+from indexer.normalize import clean_text
 from indexer.records import RecordError, Rejection, SourceConfig, SourceLoad, SourceLoadError
-from service.contract.documents import (
-    FILTER_FIELDS,
-    GeoPoint,
-    IndexDocument,
-    Kind,
-    Provenance,
-    document_decoder,
-    document_encoder,
-)
-from service.contract.vocabulary import KINDS
+from indexer.sources.harness import Kept, Produced, Record, RecordLoop, at_lines
+from service.contract.documents import IndexDocument
 
 logger = logging.getLogger(__name__)
 
@@ -47,8 +38,6 @@ SURPLUS_FIELDS: Final = "\x00surplus"
 # Placeholders that exports write for "no value" (R writes NA, spreadsheets N/A, the SAMHSA
 # locator "- - -" for a withheld street).
 _MISSING: Final = frozenset({"na", "n/a", "null", "none", "nan", "-", "--", "- - -"})
-_VOCAB_CODES: Final = {f.attribute: f.vocabulary.codes for f in FILTER_FIELDS}
-_KIND_CODES: Final = KINDS.codes
 
 
 class _CsvReader(Protocol):
@@ -157,29 +146,28 @@ def collect_csv(
     merge: Merge | None = None,
 ) -> CsvLoad:
     """Read a CSV source into validated documents, rejections and duplicate counts."""
-    result = CsvLoad(documents=[], rejections=[])
-    first_seen: dict[str, tuple[int, int]] = {}  # id -> (line, index in documents)
     rows = parse_rows(
         _source_data(source, root),
         _where(source, root),
         encoding=encoding,
         required_columns=required_columns,
     )
-    for line, row in rows:
-        result.rows += 1
-        try:
-            if SURPLUS_FIELDS in row:
-                raise RecordError(f"{row[SURPLUS_FIELDS]} fields, the header has {len(row) - 1}")
-            produced = to_documents(row, source)
-        except RecordError as exc:
-            result.rejections.append(_rejection(source, line, str(exc)))
-            continue
-        docs = [produced] if isinstance(produced, IndexDocument) else produced
-        for doc in docs:
-            reason = _invalid(doc) or _add(result, first_seen, doc, line, merge)
-            if reason:
-                result.rejections.append(_rejection(source, line, reason))
-    return result
+
+    def mapped(row: Row, source: SourceConfig) -> Produced:
+        if SURPLUS_FIELDS in row:
+            raise RecordError(f"{row[SURPLUS_FIELDS]} fields, the header has {len(row) - 1}")
+        return to_documents(row, source)
+
+    duplicates = _Duplicates(merge)
+    loop = RecordLoop(source, mapped, on_duplicate=duplicates)
+    load = loop.run(at_lines(source.location, rows))
+    return CsvLoad(
+        documents=load.documents,
+        rejections=load.rejections,
+        rows=loop.records,
+        duplicates_identical=duplicates.identical,
+        duplicates_merged=duplicates.merged,
+    )
 
 
 def load_csv(
@@ -223,55 +211,29 @@ def _where(source: SourceConfig, root: Path) -> str:
     return str(root / source.path) if source.path is not None else source.location
 
 
-def _rejection(source: SourceConfig, line: int, reason: str) -> Rejection:
-    return Rejection(source=source.id, location=f"{source.location}:{line}", reason=reason)
+class _Duplicates:
+    """The CSV duplicate rule (see the module docstring), counting what it merges."""
 
+    def __init__(self, merge: Merge | None) -> None:
+        self.identical = 0
+        self.merged = 0
+        self._merge = merge
 
-def invalid_reason(doc: IndexDocument) -> str | None:
-    """Why a document would be refused by the index contract, or None when it is valid."""
-    return _invalid(doc)
-
-
-def _invalid(doc: IndexDocument) -> str | None:
-    # Struct constructors do not check constraints; a round trip through the decoder does,
-    # so a bad id or coordinate is reported here, with its line, not by Meilisearch later.
-    try:
-        document_decoder.decode(document_encoder.encode(doc))
-    except msgspec.ValidationError as exc:
-        return f"invalid document: {exc}"
-    for attribute, codes in _VOCAB_CODES.items():
-        value = getattr(doc, attribute)
-        unknown = [v for v in ((value,) if isinstance(value, str) else value) if v not in codes]
-        if unknown:
-            return f"invalid document: {attribute} {unknown} not in the vocabulary"
-    return None
-
-
-def _add(
-    result: CsvLoad,
-    first_seen: dict[str, tuple[int, int]],
-    doc: IndexDocument,
-    line: int,
-    merge: Merge | None,
-) -> str | None:
-    seen = first_seen.get(doc.id)
-    if seen is None:
-        first_seen[doc.id] = (line, len(result.documents))
-        result.documents.append(doc)
-        return None
-    first_line, index = seen
-    kept = result.documents[index]
-    if kept == doc:
-        result.duplicates_identical += 1
-        return None
-    if merge is not None:
-        result.documents[index] = merge(kept, doc)
-        result.duplicates_merged += 1
-        return None
-    differing = [
-        name for name in doc.__struct_fields__ if getattr(doc, name) != getattr(kept, name)
-    ]
-    return f"duplicate of line {first_line} (differs in: {', '.join(differing)})"
+    def __call__(
+        self, kept: Kept, doc: IndexDocument, record: Record[Any]
+    ) -> IndexDocument | str | None:
+        if kept.document == doc:
+            self.identical += 1
+            return None
+        if self._merge is not None:
+            self.merged += 1
+            return self._merge(kept.document, doc)
+        differing = [
+            name
+            for name in doc.__struct_fields__
+            if getattr(doc, name) != getattr(kept.document, name)
+        ]
+        return f"duplicate of line {kept.record.number} (differs in: {', '.join(differing)})"
 
 
 # --- Row helpers shared by the CSV formats -------------------------------------------
@@ -291,56 +253,3 @@ def required_cell(row: Row, column: str, *, what: str) -> str:
     if text is None:
         raise RecordError(f"missing {what} (column {column!r})")
     return text
-
-
-def geo_point(lat: object, lng: object) -> GeoPoint | None:
-    """A point from two coordinate cells, or None when either is missing or out of range."""
-    lat_deg = parse_coordinate(lat, low=-90.0, high=90.0)
-    lng_deg = parse_coordinate(lng, low=-180.0, high=180.0)
-    if lat_deg is None or lng_deg is None or (lat_deg == 0.0 and lng_deg == 0.0):
-        return None  # (0, 0) is the null island a failed geocode leaves behind
-    return GeoPoint(lat=lat_deg, lng=lng_deg)
-
-
-def require_location(geo: GeoPoint | None, postal_code: str | None) -> None:
-    """Refuse a row that can be neither placed on the map nor geocoded later from its ZIP."""
-    if geo is None and postal_code is None:
-        raise RecordError("no coordinates and no ZIP")
-
-
-def website(value: object) -> str | None:
-    """An http(s) URL with a real host name; the bare 'http://' some exports write is None."""
-    url = normalize_url(value)
-    if url is None:
-        return None
-    host = urlsplit(url).hostname
-    return url if host and "." in host else None
-
-
-def format_address(
-    street: str | None, city: str | None, state: str | None, postal_code: str | None
-) -> str | None:
-    """One line as people write it: 'street, city, ST 12345'."""
-    region = " ".join(p for p in (state, postal_code) if p)
-    return ", ".join(p for p in (street, city, region) if p) or None
-
-
-def source_kind(source: SourceConfig, default: Kind) -> Kind:
-    """The kind the source declares, else the format's default."""
-    if source.kind is None:
-        return default
-    if source.kind not in _KIND_CODES:
-        raise SourceLoadError(f"source {source.id!r}: unknown kind {source.kind!r}")
-    return cast("Kind", source.kind)
-
-
-def provenance(source: SourceConfig, record_id: str, *, updated_at: str | None) -> Provenance:
-    """Where a document came from."""
-    return Provenance(
-        source=source.id,
-        source_name=source.name,
-        source_record_id=record_id,
-        source_url=source.homepage,
-        updated_at=updated_at,
-        licence=source.licence,
-    )

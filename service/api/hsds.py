@@ -42,7 +42,7 @@ from service.formats.hsds_taxonomy import TERMS_BY_ID
 from service.http.dependencies import search_request_dependency
 from service.schedules.params import Clock
 from service.search.client import SearchIndex
-from service.search.nearby import place_results
+from service.search.nearby import PlaceCaches, place_results
 from service.search.query import (
     RETRIEVED_ATTRIBUTES,
     Limits,
@@ -102,7 +102,7 @@ async def hsds_services(
     params = _validated(asked, search_deps.limits)
     geocoder = search_deps.geocoder
     origin, state = resolve_near_state(geocoder, params.near) if params.near else (None, None)
-    hits, total = await _find(search_deps.index, params, origin, state)
+    hits, total = await _find(search_deps.index, search_deps.places, params, origin, state)
     now = search_deps.clock()
     contents: list[ServiceSummary] = [
         full_service(hit, now=now) if parse_flag("full", full) else summary(hit) for hit in hits
@@ -175,6 +175,7 @@ def _validated(request: SearchRequest, limits: Limits) -> SearchParams:
 
 async def _find(
     search_index: SearchIndex,
+    places: PlaceCaches,
     params: SearchParams,
     origin: tuple[float, float] | None,
     state: str | None,
@@ -182,7 +183,9 @@ async def _find(
     """One page of matching documents and how many match in all."""
     if origin is not None:
         # The same place search as /v1/search: exact circle, nearest first, no geo filter.
-        placed = await place_results(search_index, params, origin, state=state, extra=[])
+        placed = await place_results(
+            search_index, params, origin, state=state, extra=[], caches=places
+        )
         return placed.hits, placed.totalHits
     if params.q:
         result = await search_index.search(build_search_body(params, None))

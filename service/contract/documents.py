@@ -7,7 +7,7 @@ so the fields that are filtered and the fields that are written cannot drift apa
 from __future__ import annotations
 
 import re
-from typing import Annotated, Final, Literal
+from typing import Annotated, Final, Literal, get_origin, get_type_hints
 
 import msgspec
 from msgspec import Meta
@@ -203,6 +203,9 @@ class FilterField(msgspec.Struct, frozen=True, kw_only=True):
     param: str
     attribute: str
     vocabulary: Vocabulary
+    # Whether the labels and lexicon phrases of a document's codes go into its `keywords`, so
+    # that a text search for them ("Spanish", "mujeres", "naloxone") finds the documents.
+    keywords: bool = True
 
 
 # Search parameter -> index attribute and vocabulary. Facets are reported per parameter.
@@ -215,6 +218,19 @@ FILTER_FIELDS: Final[tuple[FilterField, ...]] = (
     FilterField(param="attendance", attribute="attendance", vocabulary=ATTENDANCE),
     FilterField(param="cost", attribute="costs", vocabulary=COSTS),
 )
+# The filter attributes that hold several codes (all but `kind`, which holds one).
+MULTI_VALUED_FILTER_ATTRIBUTES: Final[tuple[str, ...]] = tuple(
+    f.attribute
+    for f in FILTER_FIELDS
+    if get_origin(get_type_hints(IndexDocument)[f.attribute]) is tuple
+)
+
+
+def filter_codes(doc: IndexDocument, field: FilterField) -> tuple[str, ...]:
+    """The codes a document holds in a filter field, whether it holds one or several."""
+    value: str | tuple[str, ...] = getattr(doc, field.attribute)
+    return (value,) if isinstance(value, str) else value
+
 
 # Groups of words that mean the same thing to people looking for help.
 SYNONYM_GROUPS: Final[tuple[tuple[str, ...], ...]] = (

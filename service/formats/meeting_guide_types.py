@@ -1,6 +1,6 @@
 """Reverse crosswalk: Pathways vocabulary values and tags -> Meeting Guide type codes.
 
-The importer (indexer/sources/meeting_guide_types.py) reads every code of the spec's
+The importer (indexer/sources/meeting_guide/types.py) reads every code of the spec's
 `types.json` into our vocabularies, and keeps formats (Open, Speaker, Big Book...) and the
 specific community or language names our vocabularies lack as tags under their English
 name. This module goes back: a vocabulary value gives its code, a tag that is the English

@@ -37,4 +37,5 @@ def search_deps(state: State) -> SearchDeps:
         clock=state.clock,
         freshness=state.freshness,
         result_cache=state.result_cache,
+        places=state.place_caches,
     )

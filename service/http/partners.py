@@ -17,7 +17,6 @@ from urllib.parse import urlsplit
 import msgspec
 from msgspec import Meta
 
-from service.http.rate_limit import RateLimiter as RateLimiter  # moved there; re-exported
 from service.places.geocoder import PlaceSyntaxError, parse_place
 from service.search.query import validate_codes
 from service.search.request import filter_params

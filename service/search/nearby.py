@@ -43,10 +43,10 @@ from service.search.query import (
 )
 
 FIRST_STAGE_M: Final = 5000.0
-# The disc that held the page last time, per place and filters: a hint for where to start,
-# never an answer (results are still read and proven each time).
-STAGE_HINTS: Final[dict[tuple[object, ...], float]] = {}
 MAX_STAGE_HINTS: Final = 4096
+# The clauses, not the cells: a 25 km circle's three clauses take about 14 KB (its cells as
+# Python strings about twice that), so 1024 circles stay near 15 MB; one costs about 0.6 ms.
+MAX_CIRCLES: Final = 1024
 # Beyond this rank the page is left to Meilisearch's sort: deep pages are rare.
 MAX_STAGED_RANK: Final = 200
 # INDEX_SETTINGS faceting.maxValuesPerFacet: a facet this long may have been cut short.
@@ -90,9 +90,6 @@ class CircleCells(msgspec.Struct, frozen=True, kw_only=True):
     whole: str
 
 
-# The clauses, not the cells: a 25 km circle's three clauses take about 14 KB (its cells as
-# Python strings about twice that), so 1024 circles stay near 15 MB; one costs about 0.6 ms.
-@functools.lru_cache(maxsize=1024)
 def circle_cells(center: tuple[float, float], radius_m: float) -> CircleCells | None:
     """The cover of the circle as clauses; None where no cover is built (places/cells.py)."""
     found = cover(center, radius_m)
@@ -171,6 +168,30 @@ def page_points(near: Sequence[Point], *, start: int, end: int) -> PagePoints | 
     return PagePoints(tuple(chosen), first_rank) if rank >= end else None
 
 
+class PlaceCaches:
+    """What place searches reuse from one request to the next, owned by the app's lifespan.
+
+    Covers of circles depend only on the place and radius, so they repeat across filters;
+    the disc that held a page last time is a hint for where to start, never an answer
+    (results are still read and proven each time).
+    """
+
+    def __init__(self, *, max_circles: int = MAX_CIRCLES, max_hints: int = MAX_STAGE_HINTS):
+        self.circle_cells = functools.lru_cache(maxsize=max_circles)(circle_cells)
+        self._hints: dict[tuple[object, ...], float] = {}
+        self._max_hints = max_hints
+
+    def hint_m(self, key: tuple[object, ...]) -> float | None:
+        """The disc radius that held this kind of page last time, if known."""
+        return self._hints.get(key)
+
+    def remember(self, key: tuple[object, ...], stage_m: float) -> None:
+        """Keep the disc that held the page, dropping the oldest hint when full."""
+        if len(self._hints) >= self._max_hints:
+            self._hints.pop(next(iter(self._hints)))
+        self._hints[key] = stage_m
+
+
 class PlaceSearch:
     """One nearest-first search: parameters, place and the extra (time) filters."""
 
@@ -182,8 +203,11 @@ class PlaceSearch:
         *,
         state: str | None,
         extra: Sequence[str],
+        caches: PlaceCaches,
     ) -> None:
         self.index, self.params, self.origin, self.state = index, params, origin, state
+        self.caches = caches
+        self.circle_cells = caches.circle_cells
         self.radius_m = float(km_to_m(params.radius_km))
         self.base: Filter = [*base_filters(params), *extra]
         self.extra = list(extra)
@@ -192,9 +216,9 @@ class PlaceSearch:
         """The page of nearest results, total and facets, exactly as `_geoRadius` gives."""
         end = self.params.page * self.params.per_page
         start = end - self.params.per_page
-        circle = circle_cells(self.origin, self.radius_m)
-        stage_m = min(self.radius_m, STAGE_HINTS.get(self.hint_key, FIRST_STAGE_M))
-        disc = circle_cells(self.origin, stage_m)
+        circle = self.circle_cells(self.origin, self.radius_m)
+        stage_m = min(self.radius_m, self.caches.hint_m(self.hint_key) or FIRST_STAGE_M)
+        disc = self.circle_cells(self.origin, stage_m)
         if circle is None or disc is None or end > MAX_STAGED_RANK:
             return await self.fallback()
         edge_result, near_result = await self.index.multi_search(
@@ -232,7 +256,7 @@ class PlaceSearch:
             found = sum(p.count for p in within_stage)
             grow = math.sqrt(2.0 * end / found) if found else 4.0
             stage_m = min(self.radius_m, stage_m * max(2.0, grow))
-            disc = circle_cells(self.origin, stage_m)
+            disc = self.circle_cells(self.origin, stage_m)
             if disc is None:
                 return None
             (near_result,) = await self.index.multi_search([facet_probe(self.base, disc.whole)])
@@ -244,9 +268,7 @@ class PlaceSearch:
 
     def remember(self, stage_m: float) -> None:
         """Keep the disc that held the page, for the next search of the same kind."""
-        if len(STAGE_HINTS) >= MAX_STAGE_HINTS:
-            STAGE_HINTS.pop(next(iter(STAGE_HINTS)))
-        STAGE_HINTS[self.hint_key] = stage_m
+        self.caches.remember(self.hint_key, stage_m)
 
     async def count_and_fetch(
         self, local: str, page: PagePoints, *, start: int
@@ -293,7 +315,7 @@ class PlaceSearch:
 
     async def exact_local(self) -> str | None:
         """The exact circle clause (one facet probe of the edge), or None if cut short."""
-        circle = circle_cells(self.origin, self.radius_m)
+        circle = self.circle_cells(self.origin, self.radius_m)
         if circle is None:
             return None
         (edge_result,) = await self.index.multi_search([facet_probe(self.base, circle.boundary)])
@@ -317,10 +339,11 @@ async def place_results(
     *,
     state: str | None,
     extra: Sequence[str],
+    caches: PlaceCaches,
 ) -> MeiliSearchResult:
     """A search near a place: staged nearest-first when sorting by distance without text;
     otherwise Meilisearch ranks (relevance, or relevance then distance) over the exact set."""
-    search = PlaceSearch(index, params, origin, state=state, extra=extra)
+    search = PlaceSearch(index, params, origin, state=state, extra=extra, caches=caches)
     if params.sort == "distance" and not params.q:
         return await search.run()
     return await search.fallback(await search.exact_local())

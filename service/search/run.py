@@ -18,7 +18,7 @@ from service.places.units import distance_km
 from service.schedules.params import Clock, TimeFilter
 from service.search.client import MeiliSearchResult, SearchIndex
 from service.search.freshness import Freshness, with_stale
-from service.search.nearby import place_results
+from service.search.nearby import PlaceCaches, place_results
 from service.search.query import Limits, SearchParams, build_search_body, facets_by_param
 from service.search.request import SearchRequest, validated
 from service.search.result_cache import ResultCache
@@ -64,6 +64,7 @@ class SearchDeps(msgspec.Struct, frozen=True, kw_only=True):
     clock: Clock
     freshness: Freshness
     result_cache: ResultCache[bytes]
+    places: PlaceCaches
 
 
 def empty_response(per_page: int) -> SearchResponse:
@@ -113,7 +114,7 @@ async def run_search(
     result = _result_decoder.decode(
         await deps.result_cache.get(
             _result_key(params, origin, state, time_filter),
-            lambda: _results(deps.index, params, origin, state, time_filter),
+            lambda: _results(deps.index, deps.places, params, origin, state, time_filter),
         )
     )
     hits = with_occurrences(result.hits, time_filter)
@@ -132,6 +133,7 @@ async def run_search(
 
 async def _results(
     search_index: SearchIndex,
+    places: PlaceCaches,
     params: SearchParams,
     origin: tuple[float, float] | None,
     state: str | None,
@@ -141,7 +143,9 @@ async def _results(
     third of the memory of the decoded hits: the cache keeps these bytes)."""
     if origin is not None:
         extra = await time_clauses(search_index, time_filter)
-        placed = await place_results(search_index, params, origin, state=state, extra=extra)
+        placed = await place_results(
+            search_index, params, origin, state=state, extra=extra, caches=places
+        )
         result = msgspec.structs.replace(placed, hits=with_distances(placed.hits, origin))
     else:
         body = build_search_body(params, None)

@@ -17,12 +17,12 @@ from service.errors import PathwaysError, SearchUnavailableError
 from service.http.partners import (
     Partner,
     PartnerRegistry,
-    RateLimiter,
     narrow_filters,
     narrow_radius_km,
     origin_allowed,
 )
 from service.http.problems import problem_response
+from service.http.rate_limit import RateLimiter
 from service.search.query import validate_codes
 from service.search.request import SearchRequest, filter_params, search_request
 from service.search.run import SearchDeps, SearchResponse, empty_response, run_search

@@ -16,7 +16,7 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from indexer.records import SourceConfig
-from indexer.sources.meeting_guide import to_document
+from indexer.sources.meeting_guide.feed import to_document
 from meili_local.server import ManagedMeilisearch
 from service.app import create_app
 from service.contract.documents import IndexDocument
@@ -105,7 +105,7 @@ def _same_attendance(doc: IndexDocument, back: IndexDocument) -> bool:
     if back.attendance == doc.attendance:
         return True
     # Our importer reads a stated attendance_option "online" / "hybrid" as including a link
-    # (indexer/sources/meeting_guide_place.py), so a meeting joined by phone only, which the
+    # (indexer/sources/meeting_guide/place.py), so a meeting joined by phone only, which the
     # feed calls "online" as TSML does, comes back with "online" added.
     return doc.contact.meeting_url is None and set(back.attendance) == {*doc.attendance, "online"}
 

@@ -11,14 +11,15 @@ import msgspec
 import pytest
 
 from indexer.records import RecordError, SourceConfig, SourceLoadError
-from indexer.sources import bmlt, naws
-from indexer.sources.bmlt_formats import (
+from indexer.sources.bmlt import naws
+from indexer.sources.bmlt import semantic as bmlt
+from indexer.sources.bmlt.formats import (
     Format,
     default_formats,
     map_formats,
     read_formats,
 )
-from indexer.sources.bmlt_meeting import end_time, parse_clock
+from indexer.sources.bmlt.meeting import end_time, parse_clock
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data" / "bmlt"

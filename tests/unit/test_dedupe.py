@@ -20,8 +20,9 @@ from indexer.dedupe import (
     with_content_hash,
 )
 from indexer.records import SourceConfig, SourcesFile
-from indexer.sources import findtreatment, meeting_guide, samhsa
 from indexer.sources.csv_rows import read_rows
+from indexer.sources.meeting_guide import feed as meeting_guide
+from indexer.sources.treatment import findtreatment, samhsa
 from service.contract.documents import GeoPoint, IndexDocument, IndexedDocument
 from service.search.indexed import to_indexed
 

@@ -10,9 +10,9 @@ import msgspec
 import pytest
 
 from indexer.records import SourcesFile
-from indexer.sources import findtreatment, findtreatment_json
 from indexer.sources.csv_rows import collect_csv
-from indexer.sources.findtreatment_codes import LOCATOR_CODES, lookup
+from indexer.sources.treatment import findtreatment, findtreatment_json
+from indexer.sources.treatment.findtreatment_codes import LOCATOR_CODES, lookup
 from service.contract.vocabulary import (
     ACCESSIBILITY,
     ATTENDANCE,

@@ -13,7 +13,7 @@ import msgspec
 import pytest
 
 from indexer.records import SourcesFile
-from indexer.sources.meeting_guide import to_document
+from indexer.sources.meeting_guide.feed import to_document
 from service.contract.documents import WEEKDAYS, IndexDocument, Schedule, TimeSlot
 from service.formats import hsds
 from service.formats.hsds_taxonomy import HSDS_NAMESPACE, TERMS_BY_ID

@@ -11,8 +11,8 @@ import msgspec
 import pytest
 
 from indexer.records import SourceConfig, SourcesFile
-from indexer.sources.meeting_guide import to_document
-from indexer.sources.meeting_guide_types import CROSSWALK, map_types
+from indexer.sources.meeting_guide.feed import to_document
+from indexer.sources.meeting_guide.types import CROSSWALK, map_types
 from service.contract.documents import IndexDocument, Provenance, Schedule, TimeSlot
 from service.formats.meeting_guide import (
     MAX_SLUG_CHARS,

@@ -17,7 +17,7 @@ from indexer.counties import CountyIndex
 from indexer.geocode import GeocoderChain, GeocodeReport, OfflineGeocoder, geocode_documents
 from indexer.geocode_web import CachedWebGeocoder, GeocodeCache, web_geocoder
 from indexer.records import SourcesFile
-from indexer.sources import meeting_guide
+from indexer.sources.meeting_guide import feed as meeting_guide
 from service.contract.documents import Address, IndexDocument
 from service.places.geocoder import Gazetteer
 

@@ -13,8 +13,8 @@ import msgspec
 import pytest
 
 from indexer.records import RecordError, SourceConfig, SourcesFile
-from indexer.sources import housing
 from indexer.sources.csv_rows import read_rows
+from indexer.sources.housing import city_lists as housing
 from service.contract.documents import Address, Contact, GeoPoint
 from tests.sources import local_path
 

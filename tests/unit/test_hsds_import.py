@@ -17,9 +17,10 @@ import msgspec
 import pytest
 
 from indexer.records import RecordError, SourceConfig, SourceLoadError
-from indexer.sources import hsds, hsds_tabular
-from indexer.sources import hsds_fields as f
-from indexer.sources.hsds_map import service_documents
+from indexer.sources.hsds import fields as f
+from indexer.sources.hsds import json_form as hsds
+from indexer.sources.hsds import tabular as hsds_tabular
+from indexer.sources.hsds.mapping import service_documents
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data" / "hsds"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from indexer.records import SourceConfig
-from indexer.sources import linksf
+from indexer.sources.housing import linksf
 
 DATA = Path(__file__).resolve().parents[2] / "tests" / "data" / "linksf"
 SOURCE = SourceConfig(

@@ -13,9 +13,9 @@ import msgspec
 import pytest
 
 from indexer.records import RecordError, SourceConfig, SourceLoadError, SourcesFile
-from indexer.sources import meeting_guide
-from indexer.sources.meeting_guide_schedule import parse_time
-from indexer.sources.meeting_guide_types import CROSSWALK, lookup
+from indexer.sources.meeting_guide import feed as meeting_guide
+from indexer.sources.meeting_guide.schedule import parse_time
+from indexer.sources.meeting_guide.types import CROSSWALK, lookup
 from service.contract.documents import GeoPoint
 from service.contract.vocabulary import ACCESSIBILITY, COMMUNITIES, LANGUAGES, NEEDS
 from tests.sources import local_path

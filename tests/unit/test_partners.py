@@ -7,13 +7,13 @@ import pytest
 from service.http.partners import (
     PartnerConfigError,
     PartnerPresets,
-    RateLimiter,
     narrow_filters,
     narrow_radius_km,
     normalize_origin,
     origin_allowed,
     parse_partners,
 )
+from service.http.rate_limit import RateLimiter
 from service.settings import PROJECT_ROOT, from_env
 
 DEMO = """

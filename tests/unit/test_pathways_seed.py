@@ -11,7 +11,7 @@ import msgspec
 import pytest
 
 from indexer.records import SourceConfig, SourceLoad, SourceLoadError, SourcesFile
-from indexer.sources import pathways
+from indexer.sources.pathways import seed as pathways
 from tests.sources import local_path
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -11,7 +11,7 @@ import msgspec
 from indexer.dedupe import MergeReport
 from indexer.records import SourcesFile
 from indexer.report import RunReport, write_rejections, write_summary
-from indexer.sources import meeting_guide
+from indexer.sources.meeting_guide import feed as meeting_guide
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "seed_data"

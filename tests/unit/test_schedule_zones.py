@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from indexer.load import read_sources_file
-from indexer.sources.meeting_guide import load
+from indexer.sources.meeting_guide.feed import load
 from indexer.timezones import TimezoneReport, finish_schedule
 from service.contract.documents import IndexedDocument
 from service.places.geocoder import Gazetteer

@@ -8,7 +8,7 @@ import msgspec
 
 from indexer.dedupe import StoredDocument, finalize
 from indexer.records import SourceConfig
-from indexer.sources import bmlt
+from indexer.sources.bmlt import semantic as bmlt
 from indexer.sync import member_records, plan_sync, records_by_source
 from service.contract.documents import IndexedDocument, document_decoder, document_encoder
 from service.search.indexed import to_indexed

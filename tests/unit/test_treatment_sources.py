@@ -9,14 +9,23 @@ import re
 import tomllib
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import get_args
 
 import msgspec
 import pytest
 
 from indexer.records import RecordError, SourceConfig, SourceLoad, SourceLoadError, SourcesFile
-from indexer.sources import csv_rows, findtreatment, hrsa, samhsa
+from indexer.sources import csv_rows
 from indexer.sources.csv_rows import read_rows
-from service.contract.documents import Address, Contact, GeoPoint, IndexDocument, ServiceArea
+from indexer.sources.treatment import findtreatment, findtreatment_codes, hrsa, samhsa
+from service.contract.documents import (
+    MULTI_VALUED_FILTER_ATTRIBUTES,
+    Address,
+    Contact,
+    GeoPoint,
+    IndexDocument,
+    ServiceArea,
+)
 from service.contract.vocabulary import (
     ACCESSIBILITY,
     ATTENDANCE,
@@ -264,7 +273,7 @@ def test_classify(names: list[str], expected: findtreatment.Services) -> None:
 
 
 MAPPED_NAMES = {
-    # Mapped after a review of all 206 names (indexer/sources/findtreatment_codes.py).
+    # Mapped after a review of all 206 names (indexer/sources/treatment/findtreatment_codes.py).
     "Lofexidine": True,
     "Suicide prevention services": True,
     "Smoking/vaping/tobacco cessation counseling": True,
@@ -579,7 +588,14 @@ def test_documents_outside_the_contract_are_rejected() -> None:
     result = csv_rows.collect_csv(invented_source("csv/samhsa_su_quirks.csv"), TEST_DATA, broken)
     reasons = [r.reason for r in result.rejections[:2]]
     assert reasons == [
-        "invalid document: needs ['nonsense'] not in the vocabulary",
+        "invalid document: needs: unknown value 'nonsense' "
+        f"(allowed: {', '.join(NEEDS.ordered_codes())})",
         "invalid document: Expected `float` <= 90.0 - at `$._geo.lat`",
     ]
     assert result.documents == []
+
+
+def test_the_crosswalk_maps_into_filter_fields_only() -> None:
+    fields = set(get_args(findtreatment_codes.Field))
+    assert fields <= set(MULTI_VALUED_FILTER_ATTRIBUTES)
+    assert fields == set(findtreatment.Services.__struct_fields__) - {"tags"}

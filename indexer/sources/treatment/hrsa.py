@@ -13,14 +13,12 @@ from typing import Final
 
 from indexer.normalize import content_key, make_id, normalize_phone, normalize_state, with_keywords
 from indexer.records import SourceConfig, SourceLoad
-from indexer.sources.csv_rows import (
-    cell,
+from indexer.sources.csv_rows import cell, load_csv, required_cell
+from indexer.sources.parts import (
     format_address,
     geo_point,
-    load_csv,
     provenance,
     require_location,
-    required_cell,
     source_kind,
 )
 from service.contract.documents import Address, Contact, IndexDocument

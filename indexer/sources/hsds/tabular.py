@@ -6,7 +6,7 @@ through the descriptor's resources (by name: `service`, `location`...), else und
 usual names (`services.csv`, `locations.csv`...). Only `services.csv` is required.
 
 Rows are linked by their `*_id` columns and nested as the JSON form nests them, then mapped
-by `hsds_map.py`, so both forms give the same documents. A schedule or phone row goes to the
+by `mapping.py`, so both forms give the same documents. A schedule or phone row goes to the
 most specific thing it names (service at location, then location, then service); phones
 with a `contact_id` are a person's and are never read.
 """
@@ -14,7 +14,7 @@ with a `contact_id` are a person's and are never read.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, Final
 from urllib.parse import urljoin
@@ -22,7 +22,8 @@ from urllib.parse import urljoin
 from indexer.fetch import fetch_url, read_file
 from indexer.records import SourceConfig, SourceLoad, SourceLoadError
 from indexer.sources.csv_rows import parse_rows
-from indexer.sources.hsds import add_services
+from indexer.sources.harness import Record
+from indexer.sources.hsds.json_form import service_loop
 from indexer.sources.json_input import decode_json
 
 Row = dict[str, Any]
@@ -176,8 +177,8 @@ def nest(package: _Package) -> list[Row]:
 
 def load(source: SourceConfig, root: Path) -> SourceLoad:
     """Load an HSDS data package: documents per service, problems at their CSV lines."""
-    result = SourceLoad(source=source)
-    first_at: dict[str, str] = {}
-    for service in nest(_Package(source, root)):
-        add_services(result, service, str(service["_where"]), first_at)
-    return result
+    services = nest(_Package(source, root))
+    records: Iterator[Record[object]] = (
+        Record(location=str(s["_where"]), number=0, raw=s) for s in services
+    )
+    return service_loop(source).run(records)

@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Final
 
 from indexer.records import RecordError, SourceConfig, SourceLoad
-from indexer.sources.bmlt_formats import DEFAULT_NAMES, Format, map_formats
-from indexer.sources.bmlt_meeting import MeetingFields, to_document
+from indexer.sources.bmlt.formats import DEFAULT_NAMES, Format, map_formats
+from indexer.sources.bmlt.meeting import MeetingFields, to_document
 from indexer.sources.csv_rows import cell, collect_csv, required_cell
-from indexer.sources.meeting_guide_schedule import parse_time
+from indexer.sources.meeting_guide.schedule import parse_time
 from service.contract.documents import IndexDocument
 
 REQUIRED_COLUMNS: Final = ("Committee", "CommitteeName", "Day", "Time")

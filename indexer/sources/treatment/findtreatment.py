@@ -30,27 +30,30 @@ from indexer.normalize import (
     with_keywords,
 )
 from indexer.records import SourceConfig, SourceLoad
-from indexer.sources.csv_rows import (
-    cell,
+from indexer.sources.csv_rows import cell, load_csv, required_cell
+from indexer.sources.parts import (
     format_address,
     geo_point,
-    load_csv,
     provenance,
     require_location,
-    required_cell,
     source_kind,
     website,
 )
-from indexer.sources.findtreatment_codes import (
+from indexer.sources.treatment.findtreatment_codes import (
     LOCATOR_CODES,
     NEGATIONS,
     SERVICE_CROSSWALK,
     TELEHEALTH,
     TELEHEALTH_CODE,
-    Field,
     lookup,
 )
-from service.contract.documents import Address, Contact, IndexDocument, ServiceArea
+from service.contract.documents import (
+    MULTI_VALUED_FILTER_ATTRIBUTES,
+    Address,
+    Contact,
+    IndexDocument,
+    ServiceArea,
+)
 
 __all__ = ["LOCATOR_CODES", "NEGATIONS", "SERVICE_CROSSWALK", "TELEHEALTH"]
 
@@ -60,9 +63,6 @@ REQUIRED_COLUMNS: Final = (
 )  # fmt: skip
 # The snapshot was committed to its origin repository on 2025-08-27.
 UPDATED_AT: Final = "2025-08-27"
-_FIELDS: Final[tuple[Field, ...]] = (
-    "needs", "costs", "languages", "communities", "accessibility", "attendance",
-)  # fmt: skip
 # Needs that happen at the facility and cannot be delivered by telehealth.
 _PLACE_BOUND_NEEDS: Final = frozenset({"residential", "sober_living", "detox", "shelter"})
 _REMOTE_ACCESSIBILITY: Final = frozenset({"sign_language", "deaf_hard_of_hearing"})
@@ -91,7 +91,8 @@ def service_names(row: Mapping[str, str]) -> tuple[str, ...]:
 def classify(names: Iterable[str]) -> Services:
     """Sort service names (or locator codes) into vocabulary codes; the rest become tags."""
     names = tuple(names)
-    codes: dict[str, list[str]] = {f: [] for f in _FIELDS}
+    fields = [f for f in Services.__struct_fields__ if f != "tags"]
+    codes: dict[str, list[str]] = {f: [] for f in fields}
     tags: list[str] = []
     for name in names:
         pairs = lookup(name)
@@ -101,7 +102,7 @@ def classify(names: Iterable[str]) -> Services:
             codes[field].append(code)
     # "Does not treat opioid use disorders" outweighs any inference from other names.
     removed = {pair for name in names for pair in NEGATIONS.get(name, ())}
-    kept = {f: unique(c for c in codes[f] if (f, c) not in removed) for f in _FIELDS}
+    kept = {f: unique(c for c in codes[f] if (f, c) not in removed) for f in fields}
     return Services(tags=unique(tags), **kept)
 
 
@@ -130,7 +131,10 @@ def load(source: SourceConfig, root: Path) -> SourceLoad:
 
 def merge_duplicates(first: IndexDocument, later: IndexDocument) -> IndexDocument:
     """One document for two rows of the same facility: the first's place, both's services."""
-    fields = {f: unique((*getattr(first, f), *getattr(later, f))) for f in (*_FIELDS, "tags")}
+    fields = {
+        f: unique((*getattr(first, f), *getattr(later, f)))
+        for f in (*MULTI_VALUED_FILTER_ATTRIBUTES, "tags")
+    }
     return with_keywords(msgspec.structs.replace(first, **fields))
 
 

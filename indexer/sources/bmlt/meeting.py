@@ -1,6 +1,6 @@
 """One NA meeting as BMLT or a NAWS export describes it -> an IndexDocument.
 
-`bmlt.py` (semantic API JSON) and `naws.py` (NAWS spreadsheet export) read their formats into
+`semantic.py` (semantic API JSON) and `naws.py` (NAWS spreadsheet export) read their formats into
 `MeetingFields`; this module applies the rules they share:
 - Attendance is what the record states: `venue_type` 1 / 2 / 3 (in person / virtual /
   hybrid) wins; without it, the VM / HY / TC formats, then a street address (in person), a
@@ -35,10 +35,10 @@ from indexer.normalize import (
     with_keywords,
 )
 from indexer.records import RecordError, SourceConfig
-from indexer.sources.bmlt_formats import CLOSED_VENUE, HYBRID, VIRTUAL, MeetingFormats
-from indexer.sources.csv_rows import format_address, source_kind
-from indexer.sources.meeting_guide import FELLOWSHIPS
-from indexer.sources.meeting_guide_place import default_country
+from indexer.sources.bmlt.formats import CLOSED_VENUE, HYBRID, VIRTUAL, MeetingFormats
+from indexer.sources.meeting_guide.feed import FELLOWSHIPS
+from indexer.sources.meeting_guide.place import default_country
+from indexer.sources.parts import format_address, source_kind
 from service.contract.documents import (
     Address,
     Contact,

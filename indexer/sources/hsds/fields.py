@@ -1,6 +1,6 @@
 """HSDS 3 values -> the Pathways vocabularies: languages, service areas, schedules, words.
 
-Pure helpers for `hsds_map.py`. What is read from free text is deliberately narrow (a few
+Pure helpers for `mapping.py`. What is read from free text is deliberately narrow (a few
 unambiguous words: "wheelchair", "induction loop", "Medicaid"...) and documented here, so a
 listing never claims more than its publisher wrote.
 
@@ -25,7 +25,7 @@ from typing import Any, Final
 from indexer.normalize import clean_text, normalize_state, unique
 from indexer.records import RecordError
 from indexer.sources.json_input import field_text
-from indexer.sources.meeting_guide_schedule import parse_time
+from indexer.sources.meeting_guide.schedule import parse_time
 from service.contract.documents import Schedule, ServiceArea, TimeSlot, Weekday
 from service.contract.vocabulary import LANGUAGES
 from service.places.gazetteer import DATA_DIR

@@ -24,7 +24,7 @@ from indexer.normalize import (
     normalize_zip,
     scrub_personal,
 )
-from indexer.sources.meeting_guide_types import MeetingTypes
+from indexer.sources.meeting_guide.types import MeetingTypes
 from service.contract.documents import Address, Status
 
 # Country names as geocoders end formatted addresses. Two-letter endings are not read

@@ -152,7 +152,7 @@ NEGATIONS: Final[dict[str, Pairs]] = {
 }
 
 TELEHEALTH_CODE: Final = "TELE"
-# Locator codes (../shared/INTEROP.md): payment, groups served, language, telehealth.
+# The FindTreatment.gov locator's service codes: payment, groups served, language, telehealth.
 LOCATOR_CODES: Final[dict[str, Pairs]] = {
     "MD": _as("costs", "medicaid"),
     "MC": _as("costs", "medicare"),

@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from indexer.fetch import source_bytes
-from indexer.records import RecordError, Rejection, SourceConfig, SourceLoad, SourceLoadError
-from indexer.sources import findtreatment
-from indexer.sources.csv_rows import invalid_reason
+from indexer.records import RecordError, SourceConfig, SourceLoad, SourceLoadError
+from indexer.sources.harness import Kept, Record, RecordLoop, at_indexes
 from indexer.sources.json_input import decode_json, field_text, json_type
-from indexer.sources.samhsa import display_name
+from indexer.sources.treatment import findtreatment
+from indexer.sources.treatment.samhsa import display_name
 from service.contract.documents import IndexDocument
 
 
@@ -69,31 +69,15 @@ def _records(value: Any, where: str) -> list[Any]:
 
 def load(source: SourceConfig, root: Path) -> SourceLoad:
     """Load a findtreatment_json source: documents, and rejections at `file[index]`."""
-    result = SourceLoad(source=source)
-    by_id: dict[str, int] = {}
     records = _records(decode_json(source_bytes(source, root), source.location), source.location)
-    for index, record in enumerate(records):
-        location = f"{source.location}[{index}]"
-        try:
-            docs = findtreatment.to_documents(as_row(record), source)
-            for doc in docs:
-                if reason := invalid_reason(doc):
-                    raise RecordError(reason)
-        except RecordError as error:
-            result.rejections.append(
-                Rejection(source=source.id, location=location, reason=str(error))
-            )
-            continue
-        for doc in docs:
-            _add(result.documents, by_id, doc)
-    return result
+    loop = RecordLoop(source, _facility, on_duplicate=_same_facility)
+    return loop.run(at_indexes(source.location, records))
 
 
-def _add(documents: list[IndexDocument], by_id: dict[str, int], doc: IndexDocument) -> None:
+def _facility(record: object, source: SourceConfig) -> list[IndexDocument]:
+    return findtreatment.to_documents(as_row(record), source)
+
+
+def _same_facility(kept: Kept, doc: IndexDocument, _record: Record[Any]) -> IndexDocument:
     # Several records of one facility (one per program) share an id: one document, all services.
-    if doc.id in by_id:
-        at = by_id[doc.id]
-        documents[at] = findtreatment.merge_duplicates(documents[at], doc)
-    else:
-        by_id[doc.id] = len(documents)
-        documents.append(doc)
+    return findtreatment.merge_duplicates(kept.document, doc)

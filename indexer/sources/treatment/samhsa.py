@@ -29,14 +29,12 @@ from indexer.normalize import (
     with_keywords,
 )
 from indexer.records import SourceConfig, SourceLoad, SourceLoadError
-from indexer.sources.csv_rows import (
-    cell,
+from indexer.sources.csv_rows import cell, load_csv, required_cell
+from indexer.sources.parts import (
     format_address,
     geo_point,
-    load_csv,
     provenance,
     require_location,
-    required_cell,
     source_kind,
     website,
 )

@@ -20,12 +20,13 @@ from typing import Any, Final, cast
 
 from indexer.fetch import source_bytes
 from indexer.normalize import make_id, normalize_phone, normalize_url, unique, with_keywords
-from indexer.records import RecordError, Rejection, SourceConfig, SourceLoad, SourceLoadError
-from indexer.sources.bmlt import coordinate_problem
-from indexer.sources.csv_rows import geo_point, invalid_reason
-from indexer.sources.hsds_fields import iso_date
-from indexer.sources.hsds_map import child, items
+from indexer.records import RecordError, SourceConfig, SourceLoad, SourceLoadError
+from indexer.sources.bmlt.semantic import coordinate_problem
+from indexer.sources.harness import Mapped, RecordLoop, at_indexes
+from indexer.sources.hsds.fields import iso_date
+from indexer.sources.hsds.mapping import child, items
 from indexer.sources.json_input import decode_json, field_text, json_type
+from indexer.sources.parts import geo_point
 from service.contract.documents import (
     Address,
     Contact,
@@ -143,22 +144,13 @@ def load(source: SourceConfig, root: Path) -> SourceLoad:
         raise SourceLoadError(
             f"{source.location}: the top level is {json_type(records)}, not an array"
         )
-    result = SourceLoad(source=source)
-    for index, record in enumerate(records):
-        location = f"{source.location}[{index}]"
-        try:
-            if not isinstance(record, dict):
-                raise RecordError(f"a facility must be an object, got {json_type(record)}")
-            doc = to_document(record, source)
-            if reason := invalid_reason(doc):
-                raise RecordError(reason)
-        except RecordError as error:
-            result.rejections.append(
-                Rejection(source=source.id, location=location, reason=str(error))
-            )
-            continue
-        point = child(record, "location") or {}
-        if problem := coordinate_problem(point.get("latitude"), point.get("longitude")):
-            result.warnings.append(Rejection(source=source.id, location=location, reason=problem))
-        result.documents.append(doc)
-    return result
+    return RecordLoop(source, _facility).run(at_indexes(source.location, records))
+
+
+def _facility(record: object, source: SourceConfig) -> Mapped:
+    if not isinstance(record, dict):
+        raise RecordError(f"a facility must be an object, got {json_type(record)}")
+    doc = to_document(record, source)
+    point = child(record, "location") or {}
+    problem = coordinate_problem(point.get("latitude"), point.get("longitude"))
+    return Mapped(documents=(doc,), warnings=(problem,) if problem else ())

@@ -26,8 +26,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Final, cast
 
-import msgspec
-
 from indexer.fetch import read_file, source_bytes
 from indexer.normalize import (
     clean_text,
@@ -39,9 +37,10 @@ from indexer.normalize import (
     unique,
     with_keywords,
 )
-from indexer.records import RecordError, Rejection, SourceConfig, SourceLoad, SourceLoadError
+from indexer.records import RecordError, SourceConfig, SourceLoad, SourceLoadError
+from indexer.sources.harness import Kept, Record, RecordLoop, at_indexes
 from indexer.sources.json_input import decode_json, json_type
-from indexer.sources.meeting_guide_place import (
+from indexer.sources.meeting_guide.place import (
     Attendance,
     Place,
     attendance,
@@ -49,9 +48,9 @@ from indexer.sources.meeting_guide_place import (
     default_country,
     read_place,
 )
-from indexer.sources.meeting_guide_schedule import parse_schedule
-from indexer.sources.meeting_guide_types import MeetingTypes, map_types, type_codes
-from indexer.sources.meeting_guide_types import unknown_type_codes as unknown_type_codes
+from indexer.sources.meeting_guide.schedule import parse_schedule
+from indexer.sources.meeting_guide.types import MeetingTypes, map_types, type_codes
+from indexer.sources.meeting_guide.types import unknown_type_codes as unknown_type_codes
 from service.contract.documents import (
     Contact,
     GeoPoint,
@@ -98,29 +97,22 @@ def decode_feed(raw: bytes, where: str) -> list[Any]:
 
 def load(source: SourceConfig, root: Path) -> SourceLoad:
     """Read one feed: a document per valid meeting, a rejection per bad one."""
-    result = SourceLoad(source=source)
-    first_at: dict[str, int] = {}
     records = decode_feed(source_bytes(source, root), source.location)
+    loop = RecordLoop(source, _meeting, on_duplicate=_repeated_slug)
+    result = loop.run(at_indexes(source.location, records))
     result.unknown_codes = dict(unknown_type_codes(records))
-    for index, record in enumerate(records):
-        location = f"{source.location}[{index}]"
-        try:
-            if not isinstance(record, dict):
-                raise RecordError(f"a meeting must be an object, got {json_type(record)}")
-            doc = to_document(record, source)
-        except RecordError as error:
-            result.rejections.append(
-                Rejection(source=source.id, location=location, reason=str(error))
-            )
-            continue
-        if doc.id in first_at:
-            slug = doc.provenance.source_record_id
-            reason = f"duplicate slug {slug!r} (first at [{first_at[doc.id]}])"
-            result.rejections.append(Rejection(source=source.id, location=location, reason=reason))
-            continue
-        first_at[doc.id] = index
-        result.documents.append(doc)
     return result
+
+
+def _meeting(record: object, source: SourceConfig) -> IndexDocument:
+    if not isinstance(record, dict):
+        raise RecordError(f"a meeting must be an object, got {json_type(record)}")
+    return to_document(record, source)
+
+
+def _repeated_slug(kept: Kept, doc: IndexDocument, _record: Record[Any]) -> str:
+    slug = doc.provenance.source_record_id
+    return f"duplicate slug {slug!r} (first at [{kept.record.number}])"
 
 
 def _slug(record: Mapping[str, Any]) -> str:
@@ -241,7 +233,7 @@ def _provenance(record: Mapping[str, Any], source: SourceConfig, slug: str) -> P
 
 
 def to_document(record: Mapping[str, Any], source: SourceConfig) -> IndexDocument:
-    """One Meeting Guide meeting as an IndexDocument; RecordError says why it cannot be."""
+    """One meeting as an IndexDocument, not yet checked by `validate_document`; or RecordError."""
     raw_name = record.get("name")
     name = clean_text(raw_name) if isinstance(raw_name, str | int) else None
     if name is None:
@@ -275,13 +267,4 @@ def to_document(record: Mapping[str, Any], source: SourceConfig) -> IndexDocumen
         provenance=_provenance(record, source, slug),
         **location,
     )
-    return with_keywords(_validated(doc))
-
-
-def _validated(doc: IndexDocument) -> IndexDocument:
-    # Struct constructors do not check Meta constraints; a round trip through the
-    # decoder does, so a bad value is this record's rejection, not a failed batch later.
-    try:
-        return msgspec.convert(msgspec.to_builtins(doc), IndexDocument)
-    except msgspec.ValidationError as error:
-        raise RecordError(f"invalid document: {error}") from error
+    return with_keywords(doc)

@@ -30,9 +30,10 @@ from indexer.normalize import (
     with_keywords,
 )
 from indexer.records import RecordError, SourceConfig
-from indexer.sources import hsds_fields as f
-from indexer.sources.csv_rows import format_address, source_kind
+from indexer.sources.harness import Mapped
+from indexer.sources.hsds import fields as f
 from indexer.sources.json_input import field_text, json_type
+from indexer.sources.parts import format_address, source_kind
 from service.contract.documents import Address, Contact, GeoPoint, IndexDocument, Provenance, Status
 
 Obj = Mapping[str, Any]
@@ -43,13 +44,6 @@ _STATUSES: Final[dict[str, Status | None]] = {
     "inactive": None,
     "defunct": None,
 }
-
-
-class Mapped(msgspec.Struct, kw_only=True):
-    """The documents of one service, and what was dropped from them."""
-
-    documents: list[IndexDocument] = msgspec.field(default_factory=list)
-    warnings: list[str] = msgspec.field(default_factory=list)
 
 
 def items(obj: Obj, key: str) -> list[Obj]:
@@ -288,18 +282,19 @@ def service_documents(service: Obj, source: SourceConfig) -> Mapped:
     if service_id is None:
         raise RecordError("missing id")
     base = _base(service, source, service_id)
-    result = Mapped()
+    documents: list[IndexDocument] = []
+    warnings: list[str] = []
     virtual: list[Obj] = []
     for sal in items(service, "service_at_locations"):
         location = child(sal, "location") or {}
         if (field_text(location, "location_type") or "physical").casefold() == "virtual":
             virtual.append(location)
             continue
-        doc, warnings = _located(base, service, sal, location, source)
-        result.warnings.extend(warnings)
+        doc, problems = _located(base, service, sal, location, source)
+        warnings.extend(problems)
         if doc is not None:
-            result.documents.append(with_keywords(doc))
+            documents.append(with_keywords(doc))
     # Offered online as well as at places: the online offer is a document of its own.
-    if virtual or not result.documents:
-        result.documents.append(with_keywords(_remote(base, service, virtual, source)))
-    return result
+    if virtual or not documents:
+        documents.append(with_keywords(_remote(base, service, virtual, source)))
+    return Mapped(documents=tuple(documents), warnings=tuple(warnings))

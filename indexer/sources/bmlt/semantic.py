@@ -2,7 +2,7 @@
 
 Accepted shapes: the plain list of meetings, or `{"meetings": [...], "formats": [...]}` (what
 `get_used_formats=1` returns). Formats come from the response when it has them, else from the
-BMLT's default English set (`bmlt_formats.default_formats`). Meetings refer to formats by key
+BMLT's default English set (`formats.default_formats`). Meetings refer to formats by key
 (`formats`: "O,WC,ES") and/or by shared id (`format_shared_id_list`: "17,33,9").
 
 Every value is usually a JSON string (ids, coordinates, weekday), sometimes a number: both are
@@ -12,17 +12,16 @@ meeting whose coordinates are impossible is kept without them, with a warning.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from indexer.fetch import source_bytes
 from indexer.normalize import clean_text, parse_coordinate
-from indexer.records import RecordError, Rejection, SourceConfig, SourceLoad, SourceLoadError
-from indexer.sources.bmlt_formats import Format, default_formats, map_formats, read_formats
-from indexer.sources.bmlt_meeting import MeetingFields, parse_clock, to_document
-from indexer.sources.csv_rows import invalid_reason
+from indexer.records import RecordError, SourceConfig, SourceLoad, SourceLoadError
+from indexer.sources.bmlt.formats import Format, default_formats, map_formats, read_formats
+from indexer.sources.bmlt.meeting import MeetingFields, parse_clock, to_document
+from indexer.sources.harness import Kept, Mapped, Record, RecordLoop, at_indexes
 from indexer.sources.json_input import decode_json, field_text, json_type
 from service.contract.documents import IndexDocument
 
@@ -112,45 +111,35 @@ def coordinate_problem(lat: object, lng: object) -> str | None:
 def read_meeting(
     record: object, formats: Mapping[str, Format], source: SourceConfig
 ) -> tuple[IndexDocument, MeetingFields]:
-    """One meeting as a valid document (and its fields); RecordError says why it cannot be."""
+    """One meeting as a document (and its fields); RecordError says why it cannot be."""
     if not isinstance(record, dict):
         raise RecordError(f"a meeting must be an object, got {json_type(record)}")
     if field_text(record, "published") == "0":
         raise RecordError("not published at its source")
     fields = meeting_fields(record, formats)
-    doc = to_document(fields, source)
-    reason = invalid_reason(doc)
-    if reason:
-        raise RecordError(reason)
-    return doc, fields
+    return to_document(fields, source), fields
 
 
 def load(source: SourceConfig, root: Path) -> SourceLoad:
     """Load a BMLT source: a document per published meeting, a rejection per bad one."""
     meetings, formats = read_response(source_bytes(source, root), source.location)
-    result = SourceLoad(source=source)
-    first_at: dict[str, tuple[int, Any]] = {}
-    unknown: Counter[str] = Counter()
 
-    def reject(location: str, reason: str, *, warning: bool = False) -> None:
-        found = Rejection(source=source.id, location=location, reason=reason)
-        (result.warnings if warning else result.rejections).append(found)
+    def mapped(record: object, source: SourceConfig) -> Mapped:
+        doc, fields = read_meeting(record, formats, source)
+        problem = coordinate_problem(fields.latitude, fields.longitude)
+        return Mapped(
+            documents=(doc,),
+            warnings=(problem,) if problem else (),
+            unknown_codes=tuple(fields.formats.unknown),
+        )
 
-    for index, record in enumerate(meetings):
-        location = f"{source.location}[{index}]"
-        try:
-            doc, fields = read_meeting(record, formats, source)
-        except RecordError as error:
-            reject(location, str(error))
-            continue
-        unknown.update(fields.formats.unknown)
-        seen = first_at.setdefault(doc.id, (index, record))
-        if seen[0] != index:
-            if seen[1] != record:
-                reject(location, f"duplicate id_bigint {fields.record_id!r} (first at [{seen[0]}])")
-            continue
-        if problem := coordinate_problem(record.get("latitude"), record.get("longitude")):
-            reject(location, problem, warning=True)
-        result.documents.append(doc)
-    result.unknown_codes = dict(unknown)
-    return result
+    return RecordLoop(source, mapped, on_duplicate=_repeated_id).run(
+        at_indexes(source.location, meetings)
+    )
+
+
+def _repeated_id(kept: Kept, doc: IndexDocument, record: Record[Any]) -> str | None:
+    if kept.record.raw == record.raw:
+        return None
+    record_id = doc.provenance.source_record_id
+    return f"duplicate id_bigint {record_id!r} (first at [{kept.record.number}])"

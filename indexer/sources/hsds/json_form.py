@@ -6,7 +6,7 @@ Accepted shapes, so that a file saved from any HSDS API imports:
   `service_at_location` with its `service` and `location`.
 A URL source that answers with a page is followed page by page (`?page=N`) to the last one;
 give the API's "full" option in the URL if its list pages leave out nested locations.
-The mapping of a service is in `hsds_map.py`; the tabular form is read by `hsds_tabular.py`.
+The mapping of a service is in `mapping.py`; the tabular form is read by `tabular.py`.
 """
 
 from __future__ import annotations
@@ -18,10 +18,11 @@ from typing import Any, Final
 import httpx
 
 from indexer.fetch import fetch_url, source_bytes
-from indexer.records import RecordError, Rejection, SourceConfig, SourceLoad, SourceLoadError
-from indexer.sources.csv_rows import invalid_reason
-from indexer.sources.hsds_map import Obj, service_documents
+from indexer.records import RecordError, SourceConfig, SourceLoad, SourceLoadError
+from indexer.sources.harness import Kept, Mapped, Record, RecordLoop, at_indexes
+from indexer.sources.hsds.mapping import Obj, service_documents
 from indexer.sources.json_input import decode_json, json_type
+from service.contract.documents import IndexDocument
 
 MAX_PAGES: Final = 10_000
 
@@ -70,42 +71,34 @@ def responses(
 
 def load(source: SourceConfig, root: Path) -> SourceLoad:
     """Load an HSDS JSON source: documents per service, rejections and warnings with places."""
-    result = SourceLoad(source=source)
-    first_at: dict[str, str] = {}
-    for where, items in responses(source, root):
-        for index, item in enumerate(items):
-            add_services(result, item, f"{where}[{index}]", first_at)
-    return result
+    records = (
+        record for where, page in responses(source, root) for record in service_records(where, page)
+    )
+    return service_loop(source).run(records)
 
 
-def add_services(result: SourceLoad, item: object, location: str, first_at: dict[str, str]) -> None:
-    """Map the services of one item into `result`, reporting problems at `location`."""
-    source = result.source
-    try:
-        services = as_services(item)
-    except RecordError as error:
-        result.rejections.append(Rejection(source=source.id, location=location, reason=str(error)))
-        return
-    for service in services:
+def service_records(where: str, page: list[Any]) -> Iterator[Record[object]]:
+    """Every service of a page's items, each named by its item (`where[index]`)."""
+    for record in at_indexes(where, page):
         try:
-            mapped = service_documents(service, source)
-            for doc in mapped.documents:
-                if reason := invalid_reason(doc):
-                    raise RecordError(reason)
-        except RecordError as error:
-            result.rejections.append(
-                Rejection(source=source.id, location=location, reason=str(error))
-            )
-            continue
-        for warning in mapped.warnings:
-            result.warnings.append(Rejection(source=source.id, location=location, reason=warning))
-        for doc in mapped.documents:
-            if doc.id in first_at:
-                record_id = doc.provenance.source_record_id
-                reason = f"duplicate service {record_id!r} (first at {first_at[doc.id]})"
-                result.rejections.append(
-                    Rejection(source=source.id, location=location, reason=reason)
-                )
-                continue
-            first_at[doc.id] = location
-            result.documents.append(doc)
+            services: list[object] = list(as_services(record.raw))
+        except RecordError:
+            services = [record.raw]  # refused again, with its reason, by `service_documents`
+        for service in services:
+            yield record._replace(raw=service)
+
+
+def service_loop(source: SourceConfig) -> RecordLoop[object]:
+    """The record loop for HSDS services, which refuses a service id given twice."""
+    return RecordLoop(source, _service, on_duplicate=_repeated_service)
+
+
+def _service(service: object, source: SourceConfig) -> Mapped:
+    if not isinstance(service, dict):
+        raise RecordError(f"a service must be an object, got {json_type(service)}")
+    return service_documents(service, source)
+
+
+def _repeated_service(kept: Kept, doc: IndexDocument, _record: Record[Any]) -> str:
+    record_id = doc.provenance.source_record_id
+    return f"duplicate service {record_id!r} (first at {kept.record.location})"

@@ -1,0 +1,1 @@
+"""BMLT meeting lists: the semantic API JSON and the NAWS spreadsheet export."""

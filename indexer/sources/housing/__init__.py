@@ -1,0 +1,1 @@
+"""Housing and outreach lists: DC shelters, NYC Homebase offices, Link-SF facilities."""

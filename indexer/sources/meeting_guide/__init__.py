@@ -1,0 +1,1 @@
+"""Meeting Guide JSON feeds (Code4Recovery spec, TSML and compatible plugins)."""

@@ -1,0 +1,1 @@
+"""Pathways' own seed files."""

@@ -1,0 +1,1 @@
+"""Treatment and health care locators: SAMHSA, FindTreatment.gov, HRSA health centers."""
