@@ -57,6 +57,9 @@ SNOWBALL_SPANISH: Final[tuple[str, ...]] = tuple(
     """.split()
 )
 
+# Spanish words of the lists that people write with an accent the list leaves off (questions).
+ACCENTED_SPANISH: Final[tuple[str, ...]] = ("dónde", "cómo", "cuándo", "quién", "quiénes", "cuál")
+
 # One index holds both languages, so a word is dropped for both: these say something here.
 KEPT_SEARCHABLE: Final[dict[str, str]] = {
     "no": "negation: 'no insurance', 'no ID'; and 'no cost'",
@@ -73,6 +76,7 @@ KEPT_SEARCHABLE: Final[dict[str, str]] = {
     "before": "'before work': a time",
     "son": "English 'son' ('my son is using'), though Spanish 'son' is 'are'",
     "ha": "HA, Heroin Anonymous",
+    "al": "Al-Anon, which a tokenizer reads as 'al' and 'anon'",
 }
 
 
@@ -81,13 +85,30 @@ def _folded(word: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+def _written(word: str) -> set[str]:
+    """The spellings of a listed word people type: with and without accents and apostrophe,
+    the pieces a tokenizer cuts a contraction into ("i'm": "i", "m"), each in three cases."""
+    spellings = {word, _folded(word), word.replace("'", ""), *word.split("'")}
+    return {
+        cased
+        for spelling in spellings
+        if spelling
+        for cased in (spelling, spelling.capitalize(), spelling.upper())
+    }
+
+
 def stop_words() -> tuple[str, ...]:
-    """The index's stop words: both lists less the kept ones, accented and folded, sorted."""
+    """The index's stop words: both lists less the kept ones, as people write them, sorted.
+
+    Meilisearch compares a query's words with its stop words as typed, before folding case
+    and accents, while it folds the documents' words: "Dónde" or "My" left off the list would
+    stay in the query, match nothing the index holds, and empty the answer.
+    """
     words = {
         form
-        for word in SNOWBALL_ENGLISH + SNOWBALL_SPANISH
-        if word not in KEPT_SEARCHABLE
-        for form in (word, _folded(word), word.replace("'", ""))
+        for word in SNOWBALL_ENGLISH + SNOWBALL_SPANISH + ACCENTED_SPANISH
+        if _folded(word) not in KEPT_SEARCHABLE
+        for form in _written(word)
     }
     return tuple(sorted(words))
 
