@@ -146,6 +146,7 @@ def _cut(word: str) -> str:
 def lexicon() -> Lexicon:
     """The lexicon, read and checked once per process."""
     raw = msgspec.convert(tomllib.loads(LEXICON_PATH.read_text(encoding="utf-8")), _File)
+    raw = msgspec.structs.replace(raw, entry=[*raw.entry, *label_entries(raw.entry)])
     forms = {fold(k): fold(v) for k, v in raw.forms.items()}
     phrases: dict[tuple[str, ...], list[Sense]] = {}
     by_code: dict[str, dict[str, list[str]]] = {}
@@ -178,6 +179,25 @@ def lexicon() -> Lexicon:
         by_code={c: {lang: tuple(t) for lang, t in v.items()} for c, v in by_code.items()},
         exempt=raw.exempt,
     )
+
+
+def label_entries(entries: Sequence[_Entry]) -> list[_Entry]:
+    """A code's own labels as its phrases, in each language the lexicon gives it none.
+
+    A label ("Spanish", "Español") is the plainest way to ask for a code, so a code added to a
+    vocabulary is understood from the day it exists; the lexicon adds the words people use.
+    """
+    covered = {(code, lang) for e in entries for code in e.codes for lang in ("en", "es")
+               if (e.en if lang == "en" else e.es)}  # fmt: skip
+    made: list[_Entry] = []
+    for field in FILTER_FIELDS:
+        for term in field.vocabulary.terms:
+            key = f"{field.param}:{term.code}"
+            en = [term.en] if (key, "en") not in covered else []
+            es = [term.es] if (key, "es") not in covered else []
+            if en or es:
+                made.append(_Entry(codes=[key], strength="filter", en=en, es=es))
+    return made
 
 
 def phrase_at(found: Sequence[str], start: int, lex: Lexicon) -> bool:

@@ -5,7 +5,15 @@ from __future__ import annotations
 import pytest
 
 from service.contract.documents import FILTER_FIELDS
-from service.search.wording import LEXICON_PATH, fold, lexicon, stem, words
+from service.search.wording import (
+    LEXICON_PATH,
+    _Entry,
+    fold,
+    label_entries,
+    lexicon,
+    stem,
+    words,
+)
 
 
 def test_every_code_has_english_and_spanish_phrases() -> None:
@@ -86,3 +94,10 @@ def test_forms_meet_at_one_stem(group: tuple[str, ...]) -> None:
 def test_housing_is_not_a_house() -> None:
     forms = lexicon().forms
     assert stem("housing", forms) != stem("house", forms)
+
+
+def test_a_code_without_phrases_is_read_by_its_labels() -> None:
+    explicit = [_Entry(codes=["language:es"], strength="filter", en=["in spanish"], es=[])]
+    made = {tuple(e.codes): (e.en, e.es) for e in label_entries(explicit)}
+    assert made[("language:es",)] == ([], ["Español"])
+    assert made[("kind:housing",)] == (["Housing and shelter"], ["Vivienda y albergue"])
