@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 SOURCES ?= seed_data/sources.toml
 
-.PHONY: run test install lint typecheck hooks index bench soak clean chromium
+.PHONY: run test install lint typecheck hooks index bench soak eval clean chromium
 
 # run: start Meilisearch, index seed_data, serve the API on http://127.0.0.1:8000
 run: $(INSTALLED)
@@ -75,6 +75,12 @@ bench: $(INSTALLED)
 soak: $(INSTALLED)
 	$(BIN)/python -m meili_local ensure
 	$(BIN)/python -m bench.soak $(SOAK_ARGS)
+
+# eval: the judged set (tests/data/search_eval) asked of the real app on the seed index, literal
+# and understood, with the settings variants side by side (results in docs/search-quality.md)
+eval: $(INSTALLED)
+	$(BIN)/python -m meili_local ensure
+	$(BIN)/python -m bench.eval $(EVAL_ARGS)
 
 # Keeps .state (the downloaded Meilisearch, the local index and its key): `rm -rf .state` for those.
 clean:

@@ -15,7 +15,10 @@ from typing import Final
 import msgspec
 
 from service.contract.documents import DOCUMENT_ID_RE, FILTER_FIELDS, IndexDocument, filter_codes
+from service.contract.stop_words import STOP_WORDS
 from service.contract.vocabulary import US_STATES
+from service.search.wording import Lexicon, lexicon
+from service.search.wording import words as fold_words
 
 _SAFE_ID_PART: Final = re.compile(r"^[A-Za-z0-9_-]{1,120}$")
 _SPACES: Final = re.compile(r"\s+")
@@ -148,16 +151,108 @@ def unique(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(values))
 
 
-# Each keyword field with its codes' labels (English, Spanish).
-_KEYWORD_LABELS: Final = tuple(
-    (f, {t.code: (t.en, t.es) for t in f.vocabulary.terms}) for f in FILTER_FIELDS if f.keywords
-)
+_Wanted = dict[str, frozenset[str]]
+_CRISIS_CODE: Final = "need:crisis"
+
+
+def _phrases_of_codes(lex: Lexicon) -> dict[str, dict[str, set[str]]]:
+    """Each lexicon phrase -> the codes it reads as, per search parameter."""
+    wanted: dict[str, dict[str, set[str]]] = {}
+    by_code = {
+        code: [p for ps in langs.values() for p in ps] for code, langs in lex.by_code.items()
+    }
+    # What people say in a crisis is what a crisis line is for.
+    by_code.setdefault(_CRISIS_CODE, []).extend(" ".join(p) for p in sorted(lex.crisis))
+    for param_code, phrases in by_code.items():
+        param, code = param_code.split(":", 1)
+        for phrase in phrases:
+            wanted.setdefault(phrase, {}).setdefault(param, set()).add(code)
+    return wanted
+
+
+def _words_that_count(text: str) -> tuple[str, ...]:
+    return tuple(w for w in fold_words(text) if w not in _STOP)
+
+
+def _within(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+    n = len(short)
+    return len(long) > n and any(long[i : i + n] == short for i in range(len(long) - n + 1))
+
+
+class _PhraseIndex(msgspec.Struct, frozen=True, kw_only=True):
+    """The lexicon's phrases ready for documents: by code, and which longer ones hold them."""
+
+    by_code: dict[tuple[str, str], tuple[tuple[str, _Wanted], ...]]
+    held_in: dict[str, frozenset[str]]
+    # Each phrase's and label's words less stop words: two phrases alike here are one.
+    counted: dict[str, tuple[str, ...]]
+
+
+def _phrase_index(lex: Lexicon) -> _PhraseIndex:
+    wanted = _phrases_of_codes(lex)
+    by_code: dict[tuple[str, str], list[tuple[str, _Wanted]]] = {}
+    for phrase, by_param in wanted.items():
+        frozen = {param: frozenset(codes) for param, codes in by_param.items()}
+        for param, codes in frozen.items():
+            for code in codes:
+                by_code.setdefault((param, code), []).append((phrase, frozen))
+    counted = {phrase: _words_that_count(phrase) for phrase in wanted}
+    labels = {
+        label: _words_that_count(label) for term in _TERMS.values() for label in (term.en, term.es)
+    }
+    held_in = {
+        phrase: frozenset(o for o, long in counted.items() if _within(short, long))
+        for phrase, short in counted.items()
+    }
+    return _PhraseIndex(
+        by_code={key: tuple(found) for key, found in by_code.items()},
+        held_in={phrase: held for phrase, held in held_in.items() if held},
+        counted=labels | counted,
+    )
+
+
+_STOP: Final = frozenset(STOP_WORDS)
+_TERMS: Final = {(f.param, t.code): t for f in FILTER_FIELDS for t in f.vocabulary.terms}
+_PHRASES: Final = _phrase_index(lexicon())
+
+
+def _codes(doc: IndexDocument) -> list[tuple[str, tuple[str, ...]]]:
+    return [(f.param, filter_codes(doc, f)) for f in FILTER_FIELDS if f.keywords]
+
+
+def code_keywords(doc: IndexDocument) -> tuple[str, ...]:
+    """The English and Spanish labels and the lexicon phrases of the document's codes.
+
+    A phrase that reads as several parameters ("AA": a meeting, for alcohol) is only for
+    documents holding a code of each, so alcohol treatment does not read as "AA"; a phrase
+    that a longer one of the document holds word for word ("test strips" in "fentanyl test
+    strips"), or that folds to words already there, adds nothing and is left out.
+    """
+    codes = _codes(doc)
+    held = {param: frozenset(values) for param, values in codes}
+    labels: list[str] = []
+    phrases: list[str] = []
+    for param, values in codes:
+        for code in values:
+            term = _TERMS.get((param, code))
+            if term is not None:
+                labels.extend((term.en, term.es))
+            phrases.extend(
+                phrase
+                for phrase, wanted in _PHRASES.by_code.get((param, code), ())
+                if all(c & held.get(p, frozenset()) for p, c in wanted.items())
+            )
+    chosen = set(phrases)
+    seen = {_PHRASES.counted[label] for label in labels}
+    kept: list[str] = []
+    for phrase in unique(phrases):
+        counted = _PHRASES.counted[phrase]
+        if counted and counted not in seen and not _PHRASES.held_in.get(phrase, set()) & chosen:
+            seen.add(counted)
+            kept.append(phrase)
+    return unique(labels) + tuple(kept)
 
 
 def with_keywords(doc: IndexDocument) -> IndexDocument:
-    """The document with `keywords` set from the labels of its vocabulary values."""
-    words: list[str] = []
-    for field, labels in _KEYWORD_LABELS:
-        for code in filter_codes(doc, field):
-            words.extend(labels.get(code, ()))
-    return msgspec.structs.replace(doc, keywords=unique(words))
+    """The document with `keywords` set from its codes (`code_keywords`)."""
+    return msgspec.structs.replace(doc, keywords=code_keywords(doc))

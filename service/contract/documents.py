@@ -19,6 +19,7 @@ from service.contract.index_settings import (
     Pagination,
     TypoTolerance,
 )
+from service.contract.stop_words import STOP_WORDS
 from service.contract.vocabulary import (
     ACCESSIBILITY,
     ATTENDANCE,
@@ -202,8 +203,8 @@ class FilterField(msgspec.Struct, frozen=True, kw_only=True):
     param: str
     attribute: str
     vocabulary: Vocabulary
-    # Whether the labels of a document's codes go into its `keywords`, so that a text search
-    # for a label ("Spanish", "mujeres") finds the documents holding the code.
+    # Whether the labels and lexicon phrases of a document's codes go into its `keywords`, so
+    # that a text search for them ("Spanish", "mujeres", "naloxone") finds the documents.
     keywords: bool = True
 
 
@@ -215,7 +216,7 @@ FILTER_FIELDS: Final[tuple[FilterField, ...]] = (
     FilterField(param="community", attribute="communities", vocabulary=COMMUNITIES),
     FilterField(param="accessibility", attribute="accessibility", vocabulary=ACCESSIBILITY),
     FilterField(param="attendance", attribute="attendance", vocabulary=ATTENDANCE),
-    FilterField(param="cost", attribute="costs", vocabulary=COSTS, keywords=False),
+    FilterField(param="cost", attribute="costs", vocabulary=COSTS),
 )
 # The filter attributes that hold several codes (all but `kind`, which holds one).
 MULTI_VALUED_FILTER_ATTRIBUTES: Final[tuple[str, ...]] = tuple(
@@ -309,6 +310,9 @@ INDEX_SETTINGS: Final = IndexSettings(
     sortable_attributes=("_geo", "name"),
     ranking_rules=("words", "typo", "proximity", "attribute", "sort", "exactness"),
     synonyms=synonyms_map(),
+    # Chosen by measurement on the judged set (docs/search-quality.md).
+    stop_words=STOP_WORDS,
+    localized_attributes=None,
     typo_tolerance=TypoTolerance(
         enabled=True,
         min_word_size_for_typos=MinWordSizeForTypos(one_typo=4, two_typos=8),

@@ -12,6 +12,8 @@ import msgspec
 from msgspec import Meta
 
 RankingRule = Literal["words", "typo", "proximity", "attribute", "sort", "exactness"]
+# ISO 639-3, as Meilisearch names the languages it tokenizes by their own rules.
+Locale = Literal["eng", "spa"]
 
 
 class SettingsPart(
@@ -47,6 +49,13 @@ class Pagination(SettingsPart, frozen=True, kw_only=True):
     max_total_hits: Annotated[int, Meta(ge=1)]
 
 
+class LocalizedAttributes(SettingsPart, frozen=True, kw_only=True):
+    """The languages of the attributes whose names match the patterns."""
+
+    attribute_patterns: tuple[str, ...]
+    locales: tuple[Locale, ...]
+
+
 class IndexSettings(SettingsPart, frozen=True, kw_only=True):
     """The settings of the Pathways index, as sent to Meilisearch's settings endpoint."""
 
@@ -55,6 +64,9 @@ class IndexSettings(SettingsPart, frozen=True, kw_only=True):
     sortable_attributes: tuple[str, ...]
     ranking_rules: tuple[RankingRule, ...]
     synonyms: dict[str, list[str]]
+    stop_words: tuple[str, ...]
+    # None: Meilisearch detects each text's language by itself.
+    localized_attributes: tuple[LocalizedAttributes, ...] | None
     typo_tolerance: TypoTolerance
     faceting: Faceting
     pagination: Pagination

@@ -18,8 +18,12 @@ from service.places.units import km_to_m
 from service.values import shown
 
 SortOrder = Literal["relevance", "distance", "soonest"]
+MatchingStrategy = Literal["last", "all", "frequency"]
 SORT_ORDERS: Final[tuple[SortOrder, ...]] = ("relevance", "distance", "soonest")
 MAX_QUERY_CHARS: Final = 200
+# Which query words a hit may lack when too few hits hold them all; chosen by measurement on
+# the judged set (docs/search-quality.md). Meilisearch has no index-wide default for it.
+MATCHING_STRATEGY: MatchingStrategy = "last"
 MAX_VALUES_PER_PARAM: Final = 20
 # Every field but the internal `keywords`; `_geo` must be among them for distances.
 RETRIEVED_ATTRIBUTES: Final[list[str]] = [
@@ -235,6 +239,7 @@ def build_search_body(
         "page": params.page,
         "hitsPerPage": params.per_page,
         "attributesToRetrieve": RETRIEVED_ATTRIBUTES,
+        "matchingStrategy": MATCHING_STRATEGY,
     }
     if params.sort == "distance" and origin is not None:
         lat, lng = origin

@@ -12,12 +12,14 @@ import pytest
 
 ROOT: Final = Path(__file__).resolve().parents[2]
 # What the indexer may use of the service: the index contract and the pure libraries both
-# sides must agree on (places, weekly schedules), the one Meilisearch adapter and settings.
+# sides must agree on (places, weekly schedules, the lexicon's words for the codes), the one
+# Meilisearch adapter and settings.
 INDEXER_MAY_IMPORT: Final = (
     "service.contract",
     "service.places",
     "service.schedules",
     "service.search.indexed",
+    "service.search.wording",
     "service.search.meili",
     "service.search.keys",
     "service.settings",

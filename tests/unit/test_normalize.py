@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from indexer.normalize import (
+    code_keywords,
     make_id,
     normalize_phone,
     normalize_state,
@@ -126,3 +127,47 @@ def test_keywords_carry_english_and_spanish_labels() -> None:
     )
     keywords = with_keywords(doc).keywords
     assert {"Spanish", "Español", "Women", "Mujeres", "Peer support meeting"} <= set(keywords)
+
+
+def _doc(kind: str = "treatment", **codes: tuple[str, ...]) -> IndexDocument:
+    return IndexDocument(
+        id="t-2",
+        kind=kind,  # type: ignore[arg-type]
+        status="active",
+        name="Somewhere",
+        provenance=Provenance(source="t", source_name="t", source_record_id="2"),
+        **codes,  # type: ignore[arg-type]
+    )
+
+
+@pytest.mark.parametrize(
+    ("doc", "present", "absent"),
+    [
+        # Labels of every coded field, English and Spanish, costs included.
+        (_doc(costs=("free",)), {"Treatment provider", "Free", "Gratis"}, set()),
+        # Lay phrases of the codes: plain text finds what the codes mean.
+        (_doc(needs=("harm_reduction",)), {"naloxone", "narcan", "fentanyl test strips"}, {"aa"}),
+        # What a longer phrase holds word for word adds nothing.
+        (_doc(needs=("harm_reduction",)), set(), {"test strips"}),
+        # What people say in a crisis finds the crisis lines.
+        (_doc("helpline", needs=("crisis",)), {"suicide", "suicidio", "want to die"}, set()),
+        (_doc("housing", needs=("shelter",)), {"shelter", "albergue"}, {"naloxone"}),
+        # A phrase reading as a kind and a need needs both: alcohol treatment is not "AA".
+        (_doc(needs=("alcohol",)), {"alcohol"}, {"aa", "alcoholics anonymous"}),
+        (_doc("meeting", needs=("alcohol",)), {"aa", "alcoholics anonymous"}, set()),
+        (_doc("meeting", needs=("drugs",)), {"na", "narcotics anonymous"}, {"aa"}),
+        # Several codes of one parameter are alternatives: MOUD alone is enough for Suboxone.
+        (_doc(needs=("moud",)), {"suboxone"}, set()),
+        (_doc(languages=("es",)), {"Spanish", "Español"}, {"naloxone"}),
+    ],
+)
+def test_code_keywords(doc: IndexDocument, present: set[str], absent: set[str]) -> None:
+    keywords = {k.casefold() for k in code_keywords(doc)}
+    assert {p.casefold() for p in present} <= keywords
+    assert not {a.casefold() for a in absent} & keywords
+
+
+def test_code_keywords_are_unique_and_start_with_the_kind() -> None:
+    keywords = code_keywords(_doc("meeting", needs=("alcohol", "peer_support")))
+    assert keywords[:2] == ("Peer support meeting", "Reunión de apoyo mutuo")
+    assert len(keywords) == len(set(keywords))
