@@ -42,6 +42,7 @@ from service.places.geocoder import Gazetteer, GazetteerGeocoder
 from service.search.applying import applied, read_request, understood
 from service.search.client import SearchIndex
 from service.search.freshness import Freshness
+from service.search.nearby import PlaceCaches
 from service.search.query import Limits
 from service.search.request import SearchRequest
 from service.search.result_cache import ResultCache
@@ -143,6 +144,7 @@ async def search_cost(
         clock=lambda: datetime.now(UTC),
         freshness=Freshness(),
         result_cache=ResultCache(_no_version, max_entries=0),
+        places=PlaceCaches(),
     )
     try:
         understood_us = await _timed(
