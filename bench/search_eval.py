@@ -61,6 +61,45 @@ def load_queries(path: Path = QUERIES_PATH) -> list[Query]:
     return msgspec.convert(tomllib.loads(path.read_text(encoding="utf-8")), _File).query
 
 
+_FILTER_PARAMS: Final = (
+    ("kind", "kind"),
+    ("needs_any", "need"),
+    ("languages_any", "language"),
+    ("attendance_any", "attendance"),
+    ("communities_any", "community"),
+    ("accessibility_any", "accessibility"),
+    ("costs_any", "cost"),
+)
+
+
+def ideal_params(judgment: Judgment, at: datetime) -> list[tuple[str, str]]:
+    """The search API filters that ask for what the judgment calls relevant (as far as the
+    API can say it: states and the venue's own day are judged on the hits)."""
+    if judgment.crisis_first:
+        return [("kind", "helpline"), ("need", "crisis")]
+    pairs = [
+        (param, code) for field, param in _FILTER_PARAMS for code in getattr(judgment, field) or ()
+    ]
+    if judgment.starts_between is not None:
+        low, high = judgment.starts_between
+        pairs.append(("time_from", low))
+        if high != "24:00":
+            pairs.append(("time_to", high))
+        if judgment.starts_on in WEEKDAYS:
+            pairs.append(("day", judgment.starts_on))
+        else:
+            shift = 1 if judgment.starts_on == "tomorrow" else 0
+            pairs.append(("day", WEEKDAYS[(at + timedelta(days=shift)).weekday()]))
+    return pairs
+
+
+def ceiling_at_5(judgment: Judgment, hits: Sequence[Mapping[str, Any]], *, at: datetime) -> float:
+    """The best precision@5 any ranking could reach: relevant hits among `hits` (a search for
+    exactly what the judgment asks, within the search's own reach), at most five, over five."""
+    found = sum(relevant(judgment, hit, at=at) for hit in hits)
+    return min(TOP, found) / TOP
+
+
 def is_crisis_line(hit: Mapping[str, Any]) -> bool:
     """Whether a hit is a crisis line: a helpline for crisis support."""
     return hit.get("kind") == "helpline" and "crisis" in (hit.get("needs") or ())

@@ -45,7 +45,9 @@ async def search_csv(
         search_request, page=1, per_page=CSV_MAX_ROWS, facets=search_request.facets or "none"
     )
     limits = msgspec.structs.replace(search_deps.limits, max_per_page=CSV_MAX_ROWS)
-    result = await run_search(whole, msgspec.structs.replace(search_deps, limits=limits))
+    result = await run_search(
+        whole, msgspec.structs.replace(search_deps, limits=limits), offer_alternatives=False
+    )
     base_url = str(request.base_url).rstrip("/")
     filename = f"pathways-search-{search_deps.clock().date().isoformat()}.csv"
     return Response(

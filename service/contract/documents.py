@@ -115,6 +115,10 @@ class Contact(Base, frozen=True, kw_only=True):
     """How to reach a resource. Never a member's personal contact."""
 
     phone: str | None = None
+    # A number that takes text messages, when it is not the phone (a short code like 741741),
+    # and the word to send first ("HOME"), so a page can offer `sms:` with it.
+    text_number: str | None = None
+    text_keyword: str | None = None
     website: str | None = None
     email: str | None = None
     meeting_url: str | None = None

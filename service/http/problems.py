@@ -12,6 +12,8 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.types import ExceptionHandlersMap
 
 from service.errors import PathwaysError, SearchQueryError, SearchUnavailableError
+from service.search.crisis import FALLBACK_BLOCK
+from service.search.understanding import reads_as_crisis
 
 logger = logging.getLogger("pathways.errors")
 
@@ -66,7 +68,7 @@ def _pathways_error(request: Request[Any, Any, Any], exc: PathwaysError) -> Resp
         title=exc.title,
         detail=detail,
         instance=request.url.path,
-        extensions=exc.extensions(),
+        extensions={**exc.extensions(), **crisis_members(request)},
         headers=headers,
     )
 
@@ -86,7 +88,7 @@ def _validation_error(request: Request[Any, Any, Any], exc: ValidationException)
         title="A search parameter is not valid",
         detail=detail,
         instance=request.url.path,
-        extensions=ext,
+        extensions={**ext, **crisis_members(request)},
     )
 
 
@@ -100,6 +102,7 @@ def _http_error(request: Request[Any, Any, Any], exc: HTTPException) -> Response
         title=titles.get(status, "Request failed"),
         detail=exc.detail if status < 500 else "Something went wrong on our side.",
         instance=request.url.path,
+        extensions=crisis_members(request),
         headers=headers or None,
     )
 
@@ -115,7 +118,20 @@ def _unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Respon
         title="Something went wrong on our side",
         detail="The request could not be completed. Please try again later.",
         instance=request.url.path,
+        extensions=crisis_members(request),
     )
+
+
+def crisis_members(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    """`crisis`, for an error on a request whose q reads as a crisis: nobody who typed "I want
+    to die" meets only an error. The fallback lines need no index, so a 503 has them too."""
+    try:
+        q = request.query_params.get("q")
+    except Exception:
+        return {}
+    if not isinstance(q, str) or not reads_as_crisis(q):
+        return {}
+    return {"crisis": msgspec.to_builtins(FALLBACK_BLOCK)}
 
 
 def _route(request: Request[Any, Any, Any]) -> str:

@@ -9,8 +9,9 @@ The rules:
 - a place reading becomes `near` when the request gives none;
 - the words left (`text`) are the full-text query;
 - a crisis phrase with nothing else to search for (no text left, no filter read or given)
-  asks for crisis support (`need=crisis`), not for the whole index;
-- boosts never filter: they reorder the page (`boosted`) and are shown as readings.
+  asks for crisis lines (`need=crisis`, `kind=helpline`), not for the whole index;
+- boosts never filter: they rank the boosted hits first (service/search/boosts.py) and are
+  shown as readings.
 Each shown reading carries `remove`: the query string of the same search with q minus the
 reading's words, so a person (or a client) can take back one reading and keep the rest.
 """
@@ -24,7 +25,8 @@ from urllib.parse import urlencode
 
 import msgspec
 
-from service.contract.documents import FILTER_FIELDS, SearchHit
+from service.contract.documents import FILTER_FIELDS
+from service.contract.vocabulary import Term
 from service.places.gazetteer import PlaceIndex
 from service.search.request import SearchRequest, given_params, request_pairs
 from service.search.understanding import Reading, Understanding, understand
@@ -32,10 +34,16 @@ from service.search.wording import words
 from service.values import parse_flag
 
 ReadingType = Literal["filter", "boost", "time", "place"]
-_ATTRIBUTES: Final = {f.param: f.attribute for f in FILTER_FIELDS}
-_CRISIS: Final = next(
-    t for f in FILTER_FIELDS if f.param == "need" for t in f.vocabulary.terms if t.code == "crisis"
-)
+
+
+def _term(param: str, code: str) -> Term:
+    return next(
+        t for f in FILTER_FIELDS if f.param == param for t in f.vocabulary.terms if t.code == code
+    )
+
+
+_CRISIS: Final = _term("need", "crisis")
+_HELPLINE: Final = _term("kind", "helpline")
 _TYPES: Final[dict[str, ReadingType]] = {
     "filter": "filter",
     "boost": "boost",
@@ -100,8 +108,19 @@ def _crisis_need(reading: Understanding, request: SearchRequest) -> Understandin
         en=_CRISIS.en,
         es=_CRISIS.es,
     )
+    # Crisis lines, not every service that lists crisis care among many others.
+    kind = Reading(
+        kind="filter",
+        param="kind",
+        value=_HELPLINE.code,
+        phrase=crisis.phrase,
+        en=_HELPLINE.en,
+        es=_HELPLINE.es,
+    )
     rest = tuple(r for r in reading.readings if r is not crisis)
-    return msgspec.structs.replace(reading, filters=(need,), readings=(crisis, need, *rest))
+    return msgspec.structs.replace(
+        reading, filters=(need, kind), readings=(crisis, need, kind, *rest)
+    )
 
 
 def applied(request: SearchRequest, reading: Understanding) -> SearchRequest:
@@ -178,19 +197,3 @@ def _applied(reading: Reading, understanding: Understanding) -> bool:
 
 def _type(reading: Reading) -> ReadingType:
     return _TYPES[reading.kind]
-
-
-def boosted(hits: Sequence[SearchHit], boosts: dict[str, list[str]]) -> list[SearchHit]:
-    """The page's hits, those matching more boosted codes first, otherwise in their order."""
-    if not boosts:
-        return list(hits)
-
-    def matched(hit: SearchHit) -> int:
-        count = 0
-        for param, codes in boosts.items():
-            values = getattr(hit, _ATTRIBUTES[param])
-            present = (values,) if isinstance(values, str) else values
-            count += sum(code in present for code in codes)
-        return -count
-
-    return sorted(hits, key=matched)

@@ -8,6 +8,7 @@ the result cache like any answer.
 from __future__ import annotations
 
 from typing import Final, Literal
+from urllib.parse import quote
 
 import msgspec
 
@@ -50,7 +51,7 @@ class CrisisLine(msgspec.Struct, frozen=True, kw_only=True):
     kind: str
     name: str
     needs: list[str]
-    phone: str
+    phone: str | None = None
     description: str | None = None
     actions: list[CrisisAction]
 
@@ -74,29 +75,51 @@ def dial_uri(phone: str) -> str:
 
 
 def crisis_line(hit: SearchHit) -> CrisisLine | None:
-    """A helpline hit as a crisis line, or None without a phone number."""
-    phone = hit.contact.phone
-    if not phone:
+    """A helpline hit as a crisis line, or None when it can be neither called nor texted."""
+    actions = [*call_actions(hit), *text_actions(hit)]
+    if not actions:
         return None
-    number = dial_uri(phone)
-    actions = [
-        CrisisAction(type="call", url=f"tel:{number}", en=f"Call {phone}", es=f"Llamar al {phone}")
-    ]
-    if any(tag.casefold() == _TEXT_TAG for tag in hit.tags):
-        actions.append(
-            CrisisAction(
-                type="text", url=f"sms:{number}", en=f"Text {phone}", es=f"Enviar texto al {phone}"
-            )
-        )
     return CrisisLine(
         id=hit.id,
         kind=hit.kind,
         name=hit.name,
         needs=list(hit.needs),
-        phone=phone,
+        phone=hit.contact.phone,
         description=hit.description,
         actions=actions,
     )
+
+
+def call_actions(hit: SearchHit) -> list[CrisisAction]:
+    """A `tel:` action for a line with a phone number."""
+    phone = hit.contact.phone
+    if not phone:
+        return []
+    url = f"tel:{dial_uri(phone)}"
+    return [CrisisAction(type="call", url=url, en=f"Call {phone}", es=f"Llamar al {phone}")]
+
+
+def text_actions(hit: SearchHit) -> list[CrisisAction]:
+    """An `sms:` action: the line's own text number and first word, or its phone when its
+    tags say it takes texts."""
+    contact = hit.contact
+    number = contact.text_number
+    if number is None and any(tag.casefold() == _TEXT_TAG for tag in hit.tags):
+        number = contact.phone
+    if not number:
+        return []
+    url = f"sms:{dial_uri(number)}"
+    if contact.text_keyword:
+        keyword = contact.text_keyword
+        return [
+            CrisisAction(
+                type="text",
+                url=f"{url}?body={quote(keyword)}",
+                en=f"Text {keyword} to {number}",
+                es=f"Envíe {keyword} al {number}",
+            )
+        ]
+    return [CrisisAction(type="text", url=url, en=f"Text {number}", es=f"Enviar texto al {number}")]
 
 
 def crisis_block(hits: list[SearchHit]) -> CrisisBlock:
@@ -106,12 +129,48 @@ def crisis_block(hits: list[SearchHit]) -> CrisisBlock:
         hits,
         key=lambda h: (
             bool(h.communities),
-            not any(t.casefold() == _TEXT_TAG for t in h.tags),
+            not text_actions(h),
             h.name,
         ),
     )
     lines = [line for hit in ordered if (line := crisis_line(hit)) is not None]
     return CrisisBlock(en=CRISIS_EN, es=CRISIS_ES, lines=lines[:MAX_CRISIS_LINES])
+
+
+# When the index cannot be asked (an error answer, Meilisearch down), these lines still are:
+# the national 988 Lifeline (seed_data/pathways/helplines.json has its full record) and
+# Crisis Text Line.
+FALLBACK_BLOCK: Final = CrisisBlock(
+    en=CRISIS_EN,
+    es=CRISIS_ES,
+    lines=[
+        CrisisLine(
+            id="pathways-helplines-988-lifeline",
+            kind="helpline",
+            name="988 Suicide & Crisis Lifeline",
+            needs=["crisis", "mental_health", "substance_use"],
+            phone="988",
+            actions=[
+                CrisisAction(type="call", url="tel:988", en="Call 988", es="Llamar al 988"),
+                CrisisAction(type="text", url="sms:988", en="Text 988", es="Enviar texto al 988"),
+            ],
+        ),
+        CrisisLine(
+            id="pathways-helplines-crisis-text-line",
+            kind="helpline",
+            name="Crisis Text Line",
+            needs=["crisis", "mental_health"],
+            actions=[
+                CrisisAction(
+                    type="text",
+                    url="sms:741741?body=HOME",
+                    en="Text HOME to 741741",
+                    es="Envíe HOME al 741741",
+                )
+            ],
+        ),
+    ],
+)
 
 
 async def crisis_lines(index: SearchIndex, cache: ResultCache[bytes]) -> CrisisBlock:

@@ -7,7 +7,8 @@ filter, rank and answer alike.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Collection
+import math
+from collections.abc import Collection, Sequence
 from datetime import UTC, datetime
 from typing import Final
 
@@ -20,14 +21,8 @@ from service.places.geocoder import GazetteerGeocoder, PlaceNotFoundError, Place
 from service.places.units import distance_km
 from service.schedules.params import Clock, TimeFilter, parse_instant, parse_zone
 from service.search.alternatives import Alternative, alternatives, is_thin
-from service.search.applying import (
-    Understood,
-    applied,
-    boosted,
-    is_literal,
-    read_request,
-    understood,
-)
+from service.search.applying import Understood, applied, is_literal, read_request, understood
+from service.search.boosts import boost_clause, rest_clause, summed_facets, tier_plan
 from service.search.client import MeiliSearchResult, SearchIndex
 from service.search.crisis import CrisisBlock, crisis_lines
 from service.search.freshness import Freshness, with_stale
@@ -132,12 +127,14 @@ async def run_search(
     *,
     per_page: int = API_PER_PAGE,
     fixed: Collection[str] = (),
+    offer_alternatives: bool = True,
 ) -> SearchResponse:
     """Understand q, check the request, search (through the result cache) and answer one page,
     with crisis lines first when q reads as a crisis and alternatives when the page is thin.
 
     `per_page` is the surface's default page size, used when the request gives none; `fixed`
-    names the parameters a partner presets, which no alternative may widen.
+    names the parameters a partner presets, which no alternative may widen; a surface that
+    cannot show alternatives (the CSV file) turns them off.
     """
     now = deps.clock()
     # Read before the request is checked, so whatever it adds is validated and quoted like
@@ -150,7 +147,16 @@ async def run_search(
     )
     literal = is_literal(request) or reading is None
     asked = request if literal or reading is None else applied(request, reading)
-    answer = _answer(asked, deps, per_page=per_page, now=now)
+    # Boosts rank within the order the search would use by default; an order the request
+    # names (nearest first, soonest first) is kept strictly.
+    boost = (
+        None if literal or reading is None or request.sort else boost_clause(reading.boost_params())
+    )
+    answer = (
+        _boosted_answer(asked, boost, deps, per_page=per_page, now=now)
+        if boost is not None
+        else _answer(asked, deps, per_page=per_page, now=now)
+    )
     crisis: CrisisBlock | None = None
     if reading is not None and reading.crisis:
         (response, params), crisis = await asyncio.gather(
@@ -158,34 +164,71 @@ async def run_search(
         )
     else:
         response, params = await answer
-    # Boosts reorder a page ranked by relevance only: nearest-first and soonest-first are
-    # orders the response names, and the page's set (so the totals) stays the same.
-    if reading is not None and not literal and params.sort == "relevance":
-        response = msgspec.structs.replace(
-            response, hits=boosted(response.hits, reading.boost_params())
-        )
     return msgspec.structs.replace(
         response,
         crisis=crisis,
         understood=None if literal or reading is None else understood(request, reading),
         alternatives=await _alternatives(asked, reading, response, params, deps, fixed)
-        if is_thin(response.page, response.hits)
+        if offer_alternatives and is_thin(response.page, response.hits)
         else [],
     )
 
 
-async def _answer(
-    request: SearchRequest, deps: SearchDeps, *, per_page: int, now: datetime
+async def _boosted_answer(
+    request: SearchRequest, clause: str, deps: SearchDeps, *, per_page: int, now: datetime
 ) -> tuple[SearchResponse, SearchParams]:
-    """The honest answer to the request as given: no reading of q, no extras."""
+    """The answer to the request with the boosted tier's hits first (service/search/boosts.py)."""
+    first, params = await _answer(request, deps, per_page=per_page, now=now, extra=(clause,))
+    if params.sort == "soonest":
+        return await _answer(request, deps, per_page=per_page, now=now)
+    size = first.per_page
+    plan = tier_plan(first.page, size, first.total)
+    rest_pages = [s.page for s in plan.rest] or [1]
+    rests = await asyncio.gather(
+        *(
+            _answer(
+                msgspec.structs.replace(request, page=page, per_page=size),
+                deps,
+                per_page=per_page,
+                now=now,
+                extra=(rest_clause(clause),),
+            )
+            for page in rest_pages
+        )
+    )
+    by_page = {page: answer for page, (answer, _params) in zip(rest_pages, rests, strict=True)}
+    hits = [hit for s in plan.boosted for hit in first.hits[s.start : s.stop]]
+    hits += [hit for s in plan.rest for hit in by_page[s.page].hits[s.start : s.stop]]
+    rest = rests[0][0]
+    total = first.total + rest.total
+    response = msgspec.structs.replace(
+        first,
+        hits=hits,
+        total=total,
+        total_pages=math.ceil(total / size) if size else 0,
+        facets=summed_facets(first.facets, rest.facets),
+    )
+    return response, params
+
+
+async def _answer(
+    request: SearchRequest,
+    deps: SearchDeps,
+    *,
+    per_page: int,
+    now: datetime,
+    extra: Sequence[str] = (),
+) -> tuple[SearchResponse, SearchParams]:
+    """The honest answer to the request as given (plus `extra` filter clauses): no reading
+    of q."""
     params, time_filter = validated(request, limits=deps.limits, now=now, per_page=per_page)
     choice = resolve_near(deps.geocoder, params.near) if params.near else None
     origin = (choice.place.lat, choice.place.lng) if choice else None
     state = choice.place.state if choice else None
     result = _result_decoder.decode(
         await deps.result_cache.get(
-            _result_key(params, origin, state, time_filter),
-            lambda: _results(deps.index, deps.places, params, origin, state, time_filter),
+            _result_key(params, origin, state, time_filter, extra),
+            lambda: _results(deps.index, deps.places, params, origin, state, time_filter, extra),
         )
     )
     hits = with_occurrences(result.hits, time_filter)
@@ -246,17 +289,19 @@ async def _results(
     origin: tuple[float, float] | None,
     state: str | None,
     time_filter: TimeFilter,
+    extra: Sequence[str] = (),
 ) -> bytes:
     """What Meilisearch answers to the validated question, with distances, encoded (a
     third of the memory of the decoded hits: the cache keeps these bytes)."""
     if origin is not None:
-        extra = await time_clauses(search_index, time_filter)
+        clauses = [*await time_clauses(search_index, time_filter), *extra]
         placed = await place_results(
-            search_index, params, origin, state=state, extra=extra, caches=places
+            search_index, params, origin, state=state, extra=clauses, caches=places
         )
         result = msgspec.structs.replace(placed, hits=with_distances(placed.hits, origin))
     else:
         body = build_search_body(params, None)
+        body["filter"] = [*body["filter"], *extra]
         result = await schedule_search(
             search_index, body, time_filter=time_filter, sort=params.sort
         )
@@ -268,13 +313,14 @@ def _result_key(
     origin: tuple[float, float] | None,
     state: str | None,
     time_filter: TimeFilter,
+    extra: Sequence[str] = (),
 ) -> bytes:
     """Everything `_results` depends on besides the index's content."""
     asks_time = time_filter.filters or params.sort == "soonest"
     time_key = msgspec.structs.replace(
         time_filter, viewer_tz=None, at=time_filter.at if asks_time else _ANY_TIME
     )
-    return msgspec.json.encode((params, origin, state, time_key))
+    return msgspec.json.encode((params, origin, state, time_key, tuple(extra)))
 
 
 def _origin(

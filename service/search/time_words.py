@@ -1,7 +1,7 @@
 """Time words in a query -> the schedule parameters of a search (pure).
 
 What the words mean, resolved against `at` in the person's zone (`tz`, else `at`'s offset):
-- "now", "right now", "ahora": a meeting starting within the hour (`starts_within_min=60`)
+- "now", "right now", "ahora": a meeting starting within the hour (`starts_within_min=59`)
   when the ask is for meetings (or for nothing in particular), else `open_now`: someone who
   wants a meeting now has no use for one half over, someone who wants a service wants it open.
 - "today", "hoy": today's weekday (`day`), from the current minute on.
@@ -12,7 +12,9 @@ What the words mean, resolved against `at` in the person's zone (`tz`, else `at`
   part of the day applies to every day ("evening meetings").
 - clock times: "after 6" -> from 18:00, "before 9am" -> until 09:00, "at 7pm", "7pm",
   "a las 7" -> starting 19:00 to 20:00. An hour from 1 to 11 without am/pm is read as pm,
-  unless a morning word is in the query: recovery meetings cluster in the evening.
+  unless a morning word is in the query: recovery meetings cluster in the evening. A clock
+  time with no day word means the next such time: today, or tomorrow once today's is past
+  ("AA at 7" at 21:00), as a person asking "after 6" means this evening, not every evening.
 - A window on today starts no earlier than the current minute, so "tonight" at 21:10 means
   21:10-24:00; when the window is already over ("this morning" at 14:00), the whole window is
   kept, as the person may be planning ahead.
@@ -33,7 +35,9 @@ import msgspec
 from service.contract.documents import WEEKDAYS, Weekday
 
 MINUTES_PER_DAY: Final = 1440
-SOON_MIN: Final = 60
+# "Now" is a start before the hour is out: `starts_within_min` counts whole minutes
+# inclusively, so 59 keeps a meeting an hour away ("in an hour") out of "right now".
+SOON_MIN: Final = 59
 _MORNING: Final = (360, 720)
 _AFTERNOON: Final = (720, 1020)
 _EVENING: Final = (1020, 1440)
@@ -264,9 +268,6 @@ def _resolve(
     now_min = local.hour * 60 + local.minute
     days = {d for p in pieces for d in p.days}
     relative = next((p.relative for p in reversed(pieces) if p.relative), None)
-    if relative is not None:
-        shift = 1 if relative == _TOMORROW else 0
-        days.add(WEEKDAYS[(local + timedelta(days=shift)).weekday()])
     low, high = 0, MINUTES_PER_DAY
     for window in (p.window for p in pieces if p.window is not None):
         if max(low, window[0]) < min(high, window[1]):
@@ -283,6 +284,11 @@ def _resolve(
             high = min(high, minute)
         else:
             low, high = minute, min(minute + 60, MINUTES_PER_DAY)
+    if relative is None and not days and clocks:
+        relative = _TOMORROW if high <= now_min else _TODAY
+    if relative is not None:
+        shift = 1 if relative == _TOMORROW else 0
+        days.add(WEEKDAYS[(local + timedelta(days=shift)).weekday()])
     if relative == _TODAY and low <= now_min < high:
         low = now_min
     return TimeAsk(

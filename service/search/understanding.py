@@ -124,8 +124,8 @@ def understand(
     crisis = _crisis(found, taken, lex)
     place_phrase, choice = read_place(found, taken, lex, places)
     place_taken = list(taken)
-    senses = _senses(found, taken, lex)
-    filters, boosts = _sorted(senses, found, place_taken, lex)
+    senses = _senses(found, taken, lex, crisis=bool(crisis))
+    filters, boosts = _sorted(senses, found, place_taken, lex, crisis=bool(crisis))
     kinds = {r.value for r in filters if r.param == "kind"}
     meetings = "meeting" in kinds or not any(r.param in ("kind", "need") for r in filters)
     time = read_time(found, taken, at=at, tz=tz, meetings=meetings)
@@ -151,6 +151,12 @@ def understand(
             _reading("place", "near", label, place_phrase, f"near {label}", f"cerca de {label}")
         )
     return msgspec.structs.replace(result, readings=_readings(result, tuple(prior)))
+
+
+def reads_as_crisis(q: str) -> bool:
+    """Whether q holds a crisis phrase (the lexicon's, typos forgiven), read alone."""
+    found = words(q)
+    return bool(_crisis(found, [False] * len(found), lexicon()))
 
 
 def _crisis(found: Sequence[str], taken: list[bool], lex: Lexicon) -> str:
@@ -180,7 +186,9 @@ def _spelled(word: str, lex: Lexicon) -> str:
     return corrected(word, lex.typos, lex.known_words)
 
 
-def _senses(found: Sequence[str], taken: list[bool], lex: Lexicon) -> list[tuple[Sense, str]]:
+def _senses(
+    found: Sequence[str], taken: list[bool], lex: Lexicon, *, crisis: bool = False
+) -> list[tuple[Sense, str]]:
     stems = [stem(_spelled(w, lex), lex.forms) for w in found]
     read: list[tuple[Sense, str]] = []
     relatives: list[tuple[int, int]] = []
@@ -200,17 +208,24 @@ def _senses(found: Sequence[str], taken: list[bool], lex: Lexicon) -> list[tuple
                 break
         else:
             index += 1
-    if all(sense.context for sense, _phrase in read):
-        for start, end in relatives:  # a relative alone reads as nothing: the words stay text
+    # A relative alone reads as nothing, its words stay text ("My Sisters Place"); beside a
+    # crisis phrase it is who the crisis is about ("my friend is overdosing").
+    if not crisis and all(sense.context for sense, _phrase in read):
+        for start, end in relatives:
             taken[start:end] = [False] * (end - start)
     return read
 
 
 def _sorted(
-    senses: list[tuple[Sense, str]], found: Sequence[str], place_taken: list[bool], lex: Lexicon
+    senses: list[tuple[Sense, str]],
+    found: Sequence[str],
+    place_taken: list[bool],
+    lex: Lexicon,
+    *,
+    crisis: bool = False,
 ) -> tuple[tuple[Reading, ...], tuple[Reading, ...]]:
     plain = [(s, p) for s, p in senses if not s.context]
-    relatives = [(s, p) for s, p in senses if s.context] if plain else []
+    relatives = [(s, p) for s, p in senses if s.context] if plain or crisis else []
     filters: dict[tuple[str, str], Reading] = {}
     boosts: dict[tuple[str, str], Reading] = {}
     for sense, phrase in plain + relatives:

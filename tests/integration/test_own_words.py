@@ -213,3 +213,66 @@ def test_a_partners_presets_bound_the_alternatives(partner_client: Client) -> No
     assert "helplines" not in groups
     assert groups["farther"]["hits"]
     assert all(h["kind"] == "meeting" for g in groups.values() for h in g["hits"])
+
+
+@pytest.mark.parametrize(
+    ("query", "status"),
+    [
+        ({"q": "i want to die", "page": "abc"}, 400),
+        ({"q": "quiero morir", "near": "Nowhereville, ZZ"}, 422),
+        ({"q": "i'm going to kill myself", "kind": "spaceship"}, 400),
+    ],
+)
+def test_an_error_answer_to_a_crisis_phrase_still_opens_with_crisis_lines(
+    client: Client, query: dict[str, str], status: int
+) -> None:
+    response = client.get(f"/v1/search?{urlencode(query)}")
+    assert response.status_code == status
+    crisis = response.json()["crisis"]
+    assert crisis["lines"][0]["name"] == "988 Suicide & Crisis Lifeline"
+    assert {a["type"] for line in crisis["lines"] for a in line["actions"]} == {"call", "text"}
+
+
+def test_no_crisis_block_on_an_ordinary_error(client: Client) -> None:
+    response = client.get("/v1/search?q=aa+meeting&page=abc")
+    assert response.status_code == 400
+    assert "crisis" not in response.json()
+
+
+def test_a_bare_crisis_phrase_lists_crisis_lines_only(client: Client) -> None:
+    body = search(client, q="i want to die", at=AT)
+    assert body["crisis"]["lines"]
+    assert body["hits"]
+    assert all(h["kind"] == "helpline" and "crisis" in h["needs"] for h in body["hits"])
+    text_only = next(h for h in body["hits"] if h["name"] == "Crisis Text Line")
+    assert text_only["contact"]["text_keyword"] == "HOME"
+
+
+def test_boosts_rank_near_a_place_and_keep_the_totals(client: Client) -> None:
+    # "my daughter" and "pills" are hints, not filters: the answer is the one near 19103...
+    boosted = search(client, q="my daughter is using pills", near="19103", at=AT)
+    plain = search(client, near="19103", at=AT)
+    assert boosted["total"] == plain["total"]
+    assert boosted["facets"] == plain["facets"]
+    # ...with what helps a parent (family support, opioid or substance use care) first.
+    hinted = {"family_friends", "opioids", "substance_use"}
+    assert all(hinted & set(h["needs"]) for h in boosted["hits"][:5])
+    assert not all(hinted & set(h["needs"]) for h in plain["hits"][:5])
+
+
+def test_boosted_pages_list_each_hit_once(client: Client) -> None:
+    seen: list[str] = []
+    for page in ("1", "2", "3"):
+        body = search(client, q="my son is addicted", near="19103", at=AT, page=page)
+        seen += [h["id"] for h in body["hits"]]
+    assert len(seen) == len(set(seen)) == 60
+
+
+def test_a_clock_time_alone_means_today(client: Client) -> None:
+    # Saturday 08:30: "after 6" is this evening, not any evening of the week.
+    body = search(client, q="AA after 6", near="19103", at="2026-11-28T08:30:00-05:00")
+    assert body["hits"]
+    assert all(
+        any(s["day"] == "sat" and s["start"] >= "18:00" for s in h["schedule"]["slots"])
+        for h in body["hits"]
+    )

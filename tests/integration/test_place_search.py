@@ -42,9 +42,10 @@ CASES: list[dict[str, Any]] = [
     {"near": "59801", "kind": ["helpline", "treatment"], "radius_km": 3},
     # Past the staged ranks: Meilisearch sorts.
     {"near": "19103", "kind": ["meeting"], "page": 12},
-    # Text and distance: relevance first, then distance, over the exact circle (the exact
-    # words: understood, "big book" would be read as AA meetings and leave no text).
+    # Text and distance: relevance first, then distance, over the exact circle, literal and
+    # understood ("big book" names a kind of meeting: it stays text).
     {"near": "19103", "q": "big book", "kind": ["meeting"], "literal": "true"},
+    {"near": "19103", "q": "big book", "kind": ["meeting"]},
     # Around the pole no cover is built: Meilisearch's own radius answers.
     {"near": "89.9,0", "radius_km": 250},
     {"near": "71.29,-156.79", "radius_km": 250},

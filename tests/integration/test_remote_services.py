@@ -7,6 +7,7 @@ services for Pennsylvania, New Jersey and the whole country (tests/data/schedule
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,14 +18,17 @@ from litestar.testing import TestClient
 from meili_local.server import ManagedMeilisearch
 from service.app import create_app
 from service.places.geocoder import Gazetteer
+from service.settings import PROJECT_ROOT
 from tests.integration.conftest import settings_for
 from tests.integration.schedules_edge_index import build_edge_index
 
 Client = TestClient[Litestar]
+# Every national helpline of the seed file: all serve every place.
 HELPLINES = {
-    "pathways-helplines-988-lifeline",
-    "pathways-helplines-samhsa-national-helpline",
-    "pathways-helplines-veterans-crisis-line",
+    f"pathways-helplines-{record['source_record_id']}"
+    for record in json.loads(
+        (PROJECT_ROOT / "seed_data" / "pathways" / "helplines.json").read_text(encoding="utf-8")
+    )
 }
 
 
@@ -73,7 +77,7 @@ def test_remote_services_follow_local_ones_under_distance_sort(client: Client) -
     assert local
     assert {h["id"] for h in remote} == HELPLINES
     assert hits == local + remote
-    assert body["facets"]["kind"] == {"treatment": len(local), "helpline": 3}
+    assert body["facets"]["kind"] == {"treatment": len(local), "helpline": len(HELPLINES)}
     assert body["total"] == len(hits)
 
 
@@ -136,5 +140,5 @@ def test_a_state_helpline_is_only_in_that_states_searches(edge_client: Client) -
 def test_facets_count_local_and_remote_together(edge_client: Client) -> None:
     body = search(edge_client, "near=19103&per_page=50")
     kinds = body["facets"]["kind"]
-    assert kinds == {"meeting": 3, "telehealth": 2, "helpline": 4}
+    assert kinds == {"meeting": 3, "telehealth": 2, "helpline": len(HELPLINES) + 1}
     assert sum(kinds.values()) == body["total"] == len(body["hits"])

@@ -10,7 +10,7 @@ import pytest
 from service.contract.documents import SearchHit
 from service.places.gazetteer import PlaceIndex
 from service.search.alternatives import is_thin, radius_steps
-from service.search.applying import applied, boosted, q_without, read_request, understood
+from service.search.applying import applied, q_without, read_request, understood
 from service.search.crisis import crisis_block, dial_uri
 from service.search.request import SearchRequest, given_params, request_pairs
 
@@ -80,7 +80,12 @@ APPLY_TABLE: list[tuple[SearchRequest, tuple[object, ...]]] = [
     # A crisis phrase with nothing else to search for asks for crisis support...
     (
         SearchRequest(q="quiero morir"),
-        ("", None, {"need": ["crisis"]}, [], None, None, None),
+        ("", None, {"need": ["crisis"], "kind": ["helpline"]}, [], None, None, None),
+    ),
+    # A relative beside a crisis phrase is who it is about, not text to match.
+    (
+        SearchRequest(q="my friend is overdosing"),
+        ("", None, {"need": ["crisis"], "kind": ["helpline"]}, [], None, None, None),
     ),
     # ...but not over filters given (a partner's presets arrive as given filters).
     (
@@ -175,19 +180,6 @@ def hit(doc_id: str, **fields: object) -> SearchHit:
     return msgspec.convert(values, SearchHit)
 
 
-def test_boosts_reorder_the_page_stably() -> None:
-    hits = [
-        hit("a"),
-        hit("b", needs=["family_friends"]),
-        hit("c", needs=["family_friends", "opioids"]),
-        hit("d"),
-    ]
-    boosts = {"need": ["family_friends", "opioids"]}
-    assert [h.id for h in boosted(hits, boosts)] == ["c", "b", "a", "d"]
-    assert [h.id for h in boosted(hits, {})] == ["a", "b", "c", "d"]
-    assert [h.id for h in boosted(hits, {"kind": ["housing"]})] == ["a", "b", "c", "d"]
-
-
 @pytest.mark.parametrize(
     ("phone", "dialled"),
     [("988", "988"), ("800-662-4357", "+18006624357"), ("1 (800) 662-4357", "+18006624357")],
@@ -215,13 +207,20 @@ def test_crisis_block_puts_lines_for_everyone_and_text_lines_first() -> None:
             contact={"phone": "988"},
         ),
         hit("nophone", kind="helpline", name="No phone"),
+        hit(
+            "ctl",
+            kind="helpline",
+            name="Crisis Text Line",
+            contact={"text_number": "741741", "text_keyword": "HOME"},
+        ),
     ]
     block = crisis_block(lines)
     assert [(line.id, [a.url for a in line.actions]) for line in block.lines] == [
         ("lifeline", ["tel:988", "sms:988"]),
+        ("ctl", ["sms:741741?body=HOME"]),
         ("calls", ["tel:+18005550100"]),
-        ("vcl", ["tel:988", "sms:988"]),
     ]
+    assert [a.en for a in block.lines[1].actions] == ["Text HOME to 741741"]
 
 
 @pytest.mark.parametrize(

@@ -157,7 +157,7 @@ def test_the_report_puts_literal_and_understood_side_by_side() -> None:
     assert "| no stop words, matching last |" in text
     assert "- precision@5 >= 0.90: met" in text
     assert "literal 4.0 ms, understood 4.5 ms" in text
-    assert "| literal | `i want to kill myself` |  | 0.0 | no crisis line first:" in text
+    assert "| literal | `i want to kill myself` |  | 0.0 | 1.0 | no crisis line first:" in text
 
 
 def test_the_report_says_which_targets_are_not_met() -> None:
@@ -169,4 +169,4 @@ def test_the_report_says_which_targets_are_not_met() -> None:
     text = render(report((chosen,)))
     assert "- no empty answer: **not met**" in text
     assert "- precision@5 >= 0.90: **not met**" in text
-    assert "| understood | `a place to stay tonight` |  | 0.0 | nothing |" in text
+    assert "| understood | `a place to stay tonight` |  | 0.0 | 1.0 | nothing |" in text

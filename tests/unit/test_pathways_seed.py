@@ -30,6 +30,11 @@ def test_the_helplines_file_loads_without_rejections() -> None:
         "pathways-helplines-988-lifeline",
         "pathways-helplines-samhsa-national-helpline",
         "pathways-helplines-veterans-crisis-line",
+        "pathways-helplines-crisis-text-line",
+        "pathways-helplines-trevor-project",
+        "pathways-helplines-poison-help",
+        "pathways-helplines-nami-helpline",
+        "pathways-helplines-problem-gambling-helpline",
     ]
     for doc in result.documents:
         assert (doc.kind, doc.costs, doc.status) == ("helpline", ("free",), "active")
@@ -38,10 +43,11 @@ def test_the_helplines_file_loads_without_rejections() -> None:
         assert doc.geo is None
         assert doc.address is None
         assert doc.schedule is not None
-        assert [(s.day, s.start, s.end) for s in doc.schedule.slots] == [
-            (day, "00:00", "24:00") for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-        ]
-        assert doc.provenance.updated_at == "2026-11-23"
+        if doc.schedule.notes == "24 hours a day, 7 days a week":
+            assert [(s.day, s.start, s.end) for s in doc.schedule.slots] == [
+                (day, "00:00", "24:00") for day in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+            ]
+        assert doc.provenance.updated_at in ("2026-11-23", "2026-12-02")
         assert doc.provenance.licence == HELPLINES.licence
         assert doc.keywords[:2] == ("Helpline", "Línea de ayuda")
         assert "Example record" not in (doc.description or "")
@@ -154,3 +160,9 @@ def test_unreadable_files_fail_the_whole_source(tmp_path: Path, content: str, me
 def test_a_missing_file_fails_the_whole_source(tmp_path: Path) -> None:
     with pytest.raises(SourceLoadError, match=r"seed\.json: cannot read the file"):
         pathways.load(SOURCE, tmp_path)
+
+
+def test_every_helpline_can_be_called_or_texted() -> None:
+    result = pathways.load(HELPLINES, SEED)
+    for doc in result.documents:
+        assert doc.contact.phone or (doc.contact.text_number and doc.contact.text_keyword), doc.id

@@ -9,7 +9,9 @@ import pytest
 
 from bench.search_eval import (
     Judgment,
+    ceiling_at_5,
     crisis_first,
+    ideal_params,
     judge_top,
     load_queries,
     precision_at_5,
@@ -123,3 +125,38 @@ def test_judgments_use_real_codes() -> None:
         assert set(j.costs_any or ()) <= codes["costs"]
         assert set(j.states_any or ()) <= US_STATES
         assert j.starts_on in {"today", "tomorrow", "mon", "tue", "wed", "thu", "fri", "sat", "sun"}
+
+
+@pytest.mark.parametrize(
+    ("judgment", "pairs"),
+    [
+        (Judgment(crisis_first=True), [("kind", "helpline"), ("need", "crisis")]),
+        (
+            Judgment(kind=["meeting"], needs_any=["alcohol"], starts_between=("18:00", "24:00")),
+            [("kind", "meeting"), ("need", "alcohol"), ("time_from", "18:00"), ("day", "tue")],
+        ),
+        (
+            Judgment(
+                needs_any=["shelter"], starts_between=("06:00", "12:00"), starts_on="tomorrow"
+            ),
+            [("need", "shelter"), ("time_from", "06:00"), ("time_to", "12:00"), ("day", "wed")],
+        ),
+        (
+            Judgment(costs_any=["medicaid"], languages_any=["es"]),
+            [("language", "es"), ("cost", "medicaid")],
+        ),
+    ],
+)
+def test_ideal_params(judgment: Judgment, pairs: list[tuple[str, str]]) -> None:
+    tuesday = AT
+    assert ideal_params(judgment, tuesday) == pairs
+
+
+def test_ceiling_counts_at_most_five_relevant() -> None:
+    tuesday = AT
+    judgment = Judgment(needs_any=["shelter"])
+    shelters = [{"kind": "housing", "needs": ["shelter"]}] * 7
+    other = [{"kind": "meeting", "needs": ["alcohol"]}] * 3
+    assert ceiling_at_5(judgment, shelters, at=tuesday) == 1.0
+    assert ceiling_at_5(judgment, other + shelters[:2], at=tuesday) == 0.4
+    assert ceiling_at_5(judgment, [], at=tuesday) == 0.0
