@@ -78,7 +78,11 @@ ISSUE_TABLE: list[tuple[str, str, list[Row]]] = [
     (
         "just got out of jail",
         "",
-        [("boost", "community", "justice_involved", "got out of jail")],
+        [
+            ("boost", "community", "justice_involved", "got out of jail"),
+            ("boost", "need", "housing_assistance", "got out of jail"),
+            ("boost", "need", "shelter", "got out of jail"),
+        ],
     ),
     ("overdose", "", [("filter", "need", "harm_reduction", "overdose")]),
     (
@@ -201,6 +205,8 @@ def test_not_crisis(places: PlaceIndex, q: str) -> None:
         ("Celebrate Recovery", {"kind": ["meeting"], "need": ["substance_use"]}),
         ("recovery dharma", {"kind": ["meeting"], "need": ["substance_use"]}),
         ("CMA", {"kind": ["meeting"], "need": ["drugs"]}),
+        ("dope sick", {"need": ["detox", "moud"]}),
+        ("online therapy", {"need": ["counseling", "mental_health"]}),
         # "doctor" only hints primary care: the medication decides.
         ("suboxone doctor", {"need": ["moud"]}),
         ("Sublocade", {"need": ["moud"]}),
@@ -237,7 +243,11 @@ def test_filters(places: PlaceIndex, q: str, codes: dict[str, list[str]]) -> Non
         # Someone else's use: the substance ranks, it does not exclude family groups.
         ("my son's drug addiction", {"need": ["drugs", "substance_use", "family_friends"]}),
         ("my husband is drinking again", {"need": ["alcohol", "family_friends"]}),
-        ("just released from prison", {"community": ["justice_involved"]}),
+        (
+            "just released from prison",
+            {"community": ["justice_involved"], "need": ["housing_assistance", "shelter"]},
+        ),
+        ("on probation", {"community": ["justice_involved"]}),
     ],
 )
 def test_boosts(places: PlaceIndex, q: str, boosts: dict[str, list[str]]) -> None:
