@@ -19,7 +19,7 @@ from urllib.parse import quote
 import aiohttp
 import msgspec
 
-from service.contract.documents import DOCUMENT_ID_RE, SearchHit
+from service.contract.documents import DOCUMENT_ID_RE, PUBLIC_ATTRIBUTES, SearchHit
 from service.search.meili import (
     SearchQueryError,
     SearchUnavailableError,
@@ -98,6 +98,7 @@ _ids_decoder: Final = msgspec.json.Decoder(DocumentIdsPage)
 _hit_decoder: Final = msgspec.json.Decoder(SearchHit)
 _stats_decoder: Final = msgspec.json.Decoder(IndexStats)
 _error_decoder: Final = msgspec.json.Decoder(MeiliError)
+_PUBLIC_FIELDS: Final = quote(",".join(PUBLIC_ATTRIBUTES), safe=",_")
 
 
 class SearchIndex:
@@ -168,7 +169,9 @@ class SearchIndex:
             return None
         try:
             raw = await self._request(
-                "GET", f"/indexes/{self.index_name}/documents/{quote(doc_id, safe='')}"
+                "GET",
+                f"/indexes/{self.index_name}/documents/{quote(doc_id, safe='')}"
+                f"?fields={_PUBLIC_FIELDS}",
             )
         except SearchQueryError as exc:
             if exc.code == "document_not_found":
