@@ -34,6 +34,7 @@ from service.logs import configure_logging
 from service.places.geocoder import Gazetteer, GazetteerGeocoder
 from service.schedules.params import Clock, utc_now
 from service.search.client import SearchIndex
+from service.search.deadline import SearchDeadlineMiddleware
 from service.search.freshness import Freshness
 from service.search.keys import with_search_key
 from service.search.nearby import PlaceCaches
@@ -100,7 +101,9 @@ def create_app(
         app.state.search_index = index
         app.state.place_caches = PlaceCaches()
         app.state.result_cache = ResultCache[bytes](
-            index.version, max_entries=settings.result_cache_entries
+            index.version,
+            timeout_s=settings.search_timeout_s,
+            max_entries=settings.result_cache_entries,
         )
         try:
             yield
@@ -149,9 +152,14 @@ def create_app(
             }
         ),
         lifespan=[lifespan],
-        # Size limits first, then the per-client rate limit; security headers go on
+        # The deadline for Meilisearch starts as the request arrives; then size limits, then
+        # the per-client rate limit. Security headers go on
         # every answer, routed or not, so they are a before_send hook (security_headers.py).
-        middleware=[RequestLimitsMiddleware(), *_client_limit(settings)],
+        middleware=[
+            SearchDeadlineMiddleware(timeout_s=settings.search_timeout_s),
+            RequestLimitsMiddleware(),
+            *_client_limit(settings),
+        ],
         before_send=[add_security_headers],
         request_max_body_size=MAX_BODY_BYTES,
         exception_handlers=with_error_pages(EXCEPTION_HANDLERS),

@@ -20,6 +20,7 @@ import aiohttp
 import msgspec
 
 from service.contract.documents import DOCUMENT_ID_RE, PUBLIC_ATTRIBUTES, SearchHit
+from service.search.deadline import remaining_s, timed_out
 from service.search.meili import (
     SearchQueryError,
     SearchUnavailableError,
@@ -98,6 +99,7 @@ _ids_decoder: Final = msgspec.json.Decoder(DocumentIdsPage)
 _hit_decoder: Final = msgspec.json.Decoder(SearchHit)
 _stats_decoder: Final = msgspec.json.Decoder(IndexStats)
 _error_decoder: Final = msgspec.json.Decoder(MeiliError)
+CONNECT_TIMEOUT_S: Final = 1.0
 _PUBLIC_FIELDS: Final = quote(",".join(PUBLIC_ATTRIBUTES), safe=",_")
 
 
@@ -115,7 +117,10 @@ class SearchIndex:
         self.index_name = index_name
         self._url = url.rstrip("/")
         self._headers = headers
-        self._timeout = aiohttp.ClientTimeout(total=timeout_s, connect=min(timeout_s, 1.0))
+        self.timeout_s = timeout_s
+        self._timeout = aiohttp.ClientTimeout(
+            total=timeout_s, connect=min(timeout_s, CONNECT_TIMEOUT_S)
+        )
         self._session: aiohttp.ClientSession | None = None
 
     def _http(self) -> aiohttp.ClientSession:
@@ -136,8 +141,14 @@ class SearchIndex:
             await self._session.close()
 
     async def _request(self, method: str, path: str, body: bytes | None = None) -> bytes:
+        left_s = remaining_s(self.timeout_s)
+        if left_s <= 0:
+            raise timed_out()
+        timeout = aiohttp.ClientTimeout(total=left_s, connect=min(left_s, CONNECT_TIMEOUT_S))
         try:
-            async with self._http().request(method, self._url + path, data=body) as response:
+            async with self._http().request(
+                method, self._url + path, data=body, timeout=timeout
+            ) as response:
                 status, content = response.status, await response.read()
                 reason = response.reason or ""
         except TimeoutError as exc:

@@ -23,6 +23,8 @@ from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Final, Generic, TypeVar
 
+from service.search.deadline import within_deadline
+
 T = TypeVar("T")
 
 DEFAULT_MAX_ENTRIES: Final = 512
@@ -31,8 +33,9 @@ DEFAULT_MAX_ENTRIES: Final = 512
 class FreshVersion:
     """The index version as read by a request started after the caller asked (single flight)."""
 
-    def __init__(self, read: Callable[[], Awaitable[Hashable]]) -> None:
+    def __init__(self, read: Callable[[], Awaitable[Hashable]], *, timeout_s: float) -> None:
         self._read = read
+        self._timeout_s = timeout_s
         # The read the next callers join: not one already in flight, which may predate them.
         self._next: asyncio.Future[Hashable] | None = None
         self._runner: asyncio.Task[None] | None = None
@@ -45,8 +48,9 @@ class FreshVersion:
         waiter = self._next
         if self._runner is None or self._runner.done():
             self._runner = asyncio.create_task(self._run())
-        # A caller that goes away (client disconnect) must not cancel the shared read.
-        return await asyncio.shield(waiter)
+        # A caller that goes away (client disconnect), or whose time is up, must not cancel
+        # the shared read; each waits only for what is left of its own request's deadline.
+        return await within_deadline(asyncio.shield(waiter), default_s=self._timeout_s)
 
     async def _run(self) -> None:
         while self._next is not None:
@@ -69,9 +73,11 @@ class ResultCache(Generic[T]):
         self,
         read_version: Callable[[], Awaitable[Hashable]],
         *,
+        timeout_s: float,
         max_entries: int = DEFAULT_MAX_ENTRIES,
     ) -> None:
-        self.version = FreshVersion(read_version)
+        self._timeout_s = timeout_s
+        self.version = FreshVersion(read_version, timeout_s=timeout_s)
         self.max_entries = max_entries
         self._entries: OrderedDict[Hashable, T] = OrderedDict()
         self._entries_version: Hashable = None
@@ -105,7 +111,7 @@ class ResultCache(Generic[T]):
         flight = (version, key)
         running = self._inflight.get(flight)
         if running is not None:
-            return await asyncio.shield(running)
+            return await within_deadline(asyncio.shield(running), default_s=self._timeout_s)
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
         self._inflight[flight] = future
         try:
