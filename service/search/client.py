@@ -27,6 +27,7 @@ from service.search.meili import (
     read_error,
     unreachable_error,
 )
+from service.search.outage import OutageLog
 
 
 class MeiliError(msgspec.Struct, kw_only=True):
@@ -122,6 +123,7 @@ class SearchIndex:
             total=timeout_s, connect=min(timeout_s, CONNECT_TIMEOUT_S)
         )
         self._session: aiohttp.ClientSession | None = None
+        self.outage = OutageLog()
 
     def _http(self) -> aiohttp.ClientSession:
         # Made on first use, inside the running event loop (aiohttp needs one).
@@ -144,6 +146,18 @@ class SearchIndex:
         left_s = remaining_s(self.timeout_s)
         if left_s <= 0:
             raise timed_out()
+        try:
+            content = await self._send(method, path, body, left_s)
+        except SearchUnavailableError as exc:
+            self.outage.failed(exc.detail)
+            raise
+        except SearchQueryError:
+            self.outage.succeeded()
+            raise
+        self.outage.succeeded()
+        return content
+
+    async def _send(self, method: str, path: str, body: bytes | None, left_s: float) -> bytes:
         timeout = aiohttp.ClientTimeout(total=left_s, connect=min(left_s, CONNECT_TIMEOUT_S))
         try:
             async with self._http().request(
