@@ -14,16 +14,23 @@ question in flight at once share one computation.
 What `/v1/search` keeps is what Meilisearch answered (hits with their distances, totals,
 facets), encoded, keyed by the exact inputs of the Meilisearch requests; what depends on the
 clock (next occurrence, `stale`) is still computed per request.
+
+A kept result is not answered sooner than it took to compute: a hit waits out the time its
+miss took (version read included), so how fast an answer comes does not tell a visitor
+whether someone else asked the same question since the last publish (docs/security.md,
+"The result cache as a timing oracle"). Meilisearch is still asked once per question and
+version; only the waiting, which costs no CPU, is kept.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Final, Generic, TypeVar
 
-from service.search.deadline import within_deadline
+from service.search.deadline import remaining_s, within_deadline
 
 T = TypeVar("T")
 
@@ -79,7 +86,8 @@ class ResultCache(Generic[T]):
         self._timeout_s = timeout_s
         self.version = FreshVersion(read_version, timeout_s=timeout_s)
         self.max_entries = max_entries
-        self._entries: OrderedDict[Hashable, T] = OrderedDict()
+        # Each result with the seconds its miss took, which every hit on it waits out.
+        self._entries: OrderedDict[Hashable, tuple[T, float]] = OrderedDict()
         self._entries_version: Hashable = None
         self._inflight: dict[tuple[Hashable, Hashable], asyncio.Future[T]] = {}
         self.hits = 0
@@ -97,6 +105,7 @@ class ResultCache(Generic[T]):
         """The result for `key` at the index's current version, computed when not held."""
         if not self.enabled:
             return await compute()
+        started = time.monotonic()
         version = await self.version.current()
         if version != self._entries_version:
             # Entries of an older version can never be served again.
@@ -106,7 +115,9 @@ class ResultCache(Generic[T]):
         if found is not None:
             self._entries.move_to_end(key)
             self.hits += 1
-            return found
+            result, took_s = found
+            await self._wait_out(started, took_s)
+            return result
         self.misses += 1
         flight = (version, key)
         running = self._inflight.get(flight)
@@ -128,9 +139,15 @@ class ResultCache(Generic[T]):
             future.set_result(result)
             # Only kept when the version is still the one it was computed for.
             if version == self._entries_version:
-                self._entries[key] = result
+                self._entries[key] = (result, time.monotonic() - started)
                 while len(self._entries) > self.max_entries:
                     self._entries.popitem(last=False)
             return result
         finally:
             del self._inflight[flight]
+
+    async def _wait_out(self, started: float, took_s: float) -> None:
+        # Never past the request's own deadline: a padded hit must not become a 503.
+        left_s = min(started + took_s - time.monotonic(), remaining_s(self._timeout_s))
+        if left_s > 0:
+            await asyncio.sleep(left_s)

@@ -260,3 +260,41 @@ async def test_a_search_waiting_on_the_same_question_gives_up_at_its_deadline() 
         await same_question()
     gate.set()
     assert await first == "answer"
+
+
+async def test_a_hit_is_not_answered_sooner_than_its_miss_was() -> None:
+    index = Index()
+    cache = ResultCache[str](index.read, timeout_s=WAIT_S)
+
+    async def slow() -> str:
+        await asyncio.sleep(0.15)
+        return "answer"
+
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    assert await cache.get("k", slow) == "answer"
+    miss_s = loop.time() - started
+    started = loop.time()
+    assert await cache.get("k", slow) == "answer"
+    hit_s = loop.time() - started
+    assert cache.hits == 1
+    assert hit_s >= miss_s - 0.02
+
+
+async def test_a_hit_waits_no_longer_than_its_requests_deadline() -> None:
+    index = Index()
+    cache = ResultCache[str](index.read, timeout_s=WAIT_S)
+
+    async def slow() -> str:
+        await asyncio.sleep(0.5)
+        return "answer"
+
+    await cache.get("k", slow)
+
+    async def hurried() -> str:
+        start_deadline(0.1)
+        return await cache.get("k", slow)
+
+    started = asyncio.get_running_loop().time()
+    assert await hurried() == "answer"
+    assert asyncio.get_running_loop().time() - started < 0.3
