@@ -15,4 +15,4 @@ RUN pip install --no-cache-dir . \
 
 USER pathways
 EXPOSE 8000
-CMD ["uvicorn", "--factory", "service.app:create_app_from_env", "--host", "0.0.0.0", "--port", "8000", "--no-access-log"]
+CMD ["uvicorn", "--factory", "service.app:create_app_from_env", "--host", "0.0.0.0", "--port", "8000", "--no-access-log", "--no-proxy-headers"]

@@ -143,7 +143,7 @@ async def search_cost(
         limits=Limits(default_radius_km=25.0, max_radius_km=250.0, max_per_page=50),
         clock=lambda: datetime.now(UTC),
         freshness=Freshness(),
-        result_cache=ResultCache(_no_version, max_entries=0),
+        result_cache=ResultCache(_no_version, timeout_s=60.0, max_entries=0),
         places=PlaceCaches(),
     )
     try:

@@ -60,6 +60,11 @@ def _parser() -> argparse.ArgumentParser:
     sub.choices["sync"].add_argument(
         "--source", action="append", help="the id of a source to refresh (repeatable; default all)"
     )
+    sub.choices["sync"].add_argument(
+        "--allow-shrink",
+        action="store_true",
+        help="sync a source even when it lost most of its records (or all of them)",
+    )
     return parser
 
 

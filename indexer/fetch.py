@@ -8,6 +8,9 @@ SourceLoadError, so the source fails whole and the index is left as it was.
 
 from __future__ import annotations
 
+import os
+import stat
+import time
 from pathlib import Path
 from typing import Final
 
@@ -18,6 +21,7 @@ from indexer.records import SourceConfig, SourceLoadError
 FETCH_TIMEOUT_S: Final = 30.0
 # The largest real feed here is 2.4 MB; a national HSDS export can reach tens of MB.
 MAX_FETCH_BYTES: Final = 200 * 1024 * 1024
+READ_CHUNK_BYTES: Final = 1024 * 1024
 USER_AGENT: Final = "pathways-indexer (+https://github.com/pathways)"
 
 
@@ -35,12 +39,31 @@ def source_bytes(
     return read_file(root / source.path)
 
 
-def read_file(path: Path) -> bytes:
-    """A file's bytes; SourceLoadError naming the file when it cannot be read."""
+def read_file(path: Path, *, timeout_s: float = FETCH_TIMEOUT_S) -> bytes:
+    """A regular file's bytes; SourceLoadError naming the file when it cannot be read.
+
+    A FIFO, a device or a socket may never end (or never start): they are refused before
+    anything is read, and a file that takes longer than `timeout_s` to read fails whole.
+    """
+    deadline = time.monotonic() + timeout_s
     try:
-        return path.read_bytes()
+        # Non-blocking open: opening a FIFO with no writer would otherwise wait forever.
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as exc:
         raise SourceLoadError(f"{path}: cannot read the file ({exc.strerror})") from exc
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise SourceLoadError(f"{path}: not a regular file (a pipe, device or directory)")
+    with os.fdopen(fd, "rb") as stream:
+        chunks: list[bytes] = []
+        try:
+            while chunk := stream.read(READ_CHUNK_BYTES):
+                chunks.append(chunk)
+                if time.monotonic() > deadline:
+                    raise SourceLoadError(f"{path}: not read within {timeout_s:g} s")
+        except OSError as exc:
+            raise SourceLoadError(f"{path}: cannot read the file ({exc.strerror})") from exc
+    return b"".join(chunks)
 
 
 def fetch_url(

@@ -32,6 +32,26 @@ _JOINING_CONTEXT: Final = re.compile(
     r"(id|meeting|mtg|code|pin|passcode|password|pwd|#)\W{0,3}$", re.I
 )
 _PHONE_DIGITS: Final = re.compile(r"\D")
+# A member named the fellowships' way, first name and last initial ("Melanie W.", "Tony R"),
+# after a word that asks the reader to get in touch: "contact Melanie W.", "call George B.",
+# "email Gary R. for password". Without such a word a capital and an initial is a room or an
+# author's pen name far more often ("Suite G", "the Bill W. Room", "by Wally P."), so it stays.
+_CONTACT_WORD: Final = (
+    r"(?i:contact|call|phone|text|e-?mail|ask(?:\s+for)?|reach|message|see"
+    r"|(?:speak|talk)\s+(?:to|with))"
+)
+# Words that name a part of a building, before a letter ("call Building C", "see Room A").
+_PLACE_PARTS: Final = (
+    "Apt|Area|Bldg|Box|Building|Classroom|Conference|Door|Entrance|Floor|Gate|Hall|Level"
+    "|Lot|Office|Parking|Rm|Room|Section|Ste|Suite|Unit|Wing"
+)
+_MEMBER: Final = rf"(?!(?:{_PLACE_PARTS})\b)[A-Z][a-z]{{1,15}}\s+[A-Z](?:\.|(?![A-Za-z]))"
+_MEMBERS_IN_TEXT: Final = re.compile(
+    rf"\b(?P<ask>{_CONTACT_WORD})\s+(?P<names>{_MEMBER}(?:\s*(?:,|&|(?i:and|or))\s*{_MEMBER})*)"
+)
+NAME_REMOVED: Final = "[name removed]"
+# How far before a phone number a removed name makes it that member's number.
+_NAME_REACH_CHARS: Final = 40
 
 
 def make_id(source: str, source_record_id: str) -> str:
@@ -66,17 +86,21 @@ def clean_text(value: object) -> str | None:
 
 
 def scrub_personal(text: str | None) -> str | None:
-    """Remove e-mail addresses and phone numbers from free text taken from meeting feeds.
+    """Remove members' names, e-mail addresses and phone numbers from meeting feeds' text.
 
     Feeds publish members' contact details in notes; they must not reach the index.
     """
     if text is None:
         return None
     text = _EMAIL.sub("[email removed]", text)
+    text = _MEMBERS_IN_TEXT.sub(lambda m: f"{m.group('ask')} {NAME_REMOVED}", text)
 
     def _phone(match: re.Match[str]) -> str:
         before = text[max(0, match.start() - 20) : match.start()]
-        return match.group(0) if _JOINING_CONTEXT.search(before) else "[phone removed]"
+        near_name = NAME_REMOVED in text[max(0, match.start() - _NAME_REACH_CHARS) : match.start()]
+        if _JOINING_CONTEXT.search(before) and not near_name:
+            return match.group(0)
+        return "[phone removed]"
 
     return clean_text(_PHONE_IN_TEXT.sub(_phone, text))
 

@@ -34,7 +34,7 @@ from typing import Final, TextIO
 import msgspec
 
 from indexer.dedupe import MergeReport, StoredDocument
-from indexer.load import load_sources, read_sources_file
+from indexer.load import SourceFailure, load_sources, read_sources_file
 from indexer.pipeline import GeocoderOptions, Placing, placing, prepare, store
 from indexer.publish import PublishError
 from indexer.records import SourceLoad
@@ -43,6 +43,12 @@ from service.contract.documents import IndexedDocument, document_encoder
 from service.search.meili import MeiliAdmin, SearchQueryError, SearchUnavailableError
 
 FETCH_PAGE: Final = 10_000
+# A refreshed source that would lose more than this share of its live records is refused
+# unless forced: a publisher's export job that failed half-way still gives valid JSON (`[]`,
+# or the first few rows), and syncing it would delete every meeting it no longer lists.
+MAX_SHRINK_FRACTION: Final = 0.5
+# Small sources come and go by a few records; only a loss of at least this many counts.
+MIN_SHRINK_RECORDS: Final = 5
 # Meilisearch refuses payloads over 100 MB by default.
 MAX_PAYLOAD_BYTES: Final = 90 * 1024 * 1024
 _INDEX_FIELDS: Final = IndexedDocument.__struct_fields__
@@ -72,6 +78,34 @@ class SyncPlan:
     counts: dict[str, SourceCounts] = field(default_factory=dict)
     # Differences found outside the refreshed sources: left alone, reported.
     left_alone: int = 0
+
+
+def shrink_problem(live_count: int, new_count: int) -> str | None:
+    """Why a refreshed source that shrinks from `live_count` to `new_count` is refused."""
+    lost = live_count - new_count
+    if lost <= 0 or (new_count > 0 and lost < MIN_SHRINK_RECORDS):
+        return None
+    if new_count == 0:
+        return f"the source now lists no records (the index holds {live_count})"
+    if lost > live_count * MAX_SHRINK_FRACTION:
+        return (
+            f"the source now lists {new_count} records against {live_count} in the index "
+            f"(more than {MAX_SHRINK_FRACTION:.0%} would be deleted)"
+        )
+    return None
+
+
+def refused_shrinks(
+    loads: Iterable[SourceLoad], live: Mapping[str, list[IndexedDocument]]
+) -> list[SourceFailure]:
+    """The loads whose source would shrink too much, as failures to report."""
+    refused = []
+    for load in loads:
+        problem = shrink_problem(len(live.get(load.source.id, ())), len(load.documents))
+        if problem is not None:
+            reason = f"{problem}; run again with --allow-shrink if that is right"
+            refused.append(SourceFailure(source=load.source, reason=reason))
+    return refused
 
 
 def fetch_live(admin: MeiliAdmin, index: str) -> list[StoredDocument]:
@@ -213,14 +247,17 @@ def run_sync(args: argparse.Namespace, *, out: TextIO) -> int:
     report = RunReport(loads=loads, failures=failures)
     place = placing(GeocoderOptions.from_args(args))
     admin = MeiliAdmin(url=args.meili_url, api_key=args.meili_key)
+    order = [s.id for s in sources]
     try:
-        plan = _sync(admin, args.index, loads, place, [s.id for s in sources])
+        plan, refused = _sync(admin, args.index, loads, place, order, force=args.allow_shrink)
     except (SearchUnavailableError, SearchQueryError, PublishError) as exc:
         print(f"error: {exc}", file=out)
         return 2
     finally:
         place.close()
     report.geocode, report.timezones = place.geocode, place.timezones
+    failures = [*failures, *refused]
+    report.failures = failures
     write_rejections(report, out=out, max_shown=args.max_shown, path=args.report)
     write_sync_summary(
         plan, report, out=out, index=args.index, seconds=time.perf_counter() - started
@@ -229,8 +266,14 @@ def run_sync(args: argparse.Namespace, *, out: TextIO) -> int:
 
 
 def _sync(
-    admin: MeiliAdmin, index: str, loads: list[SourceLoad], place: Placing, order: list[str]
-) -> SyncPlan:
+    admin: MeiliAdmin,
+    index: str,
+    loads: list[SourceLoad],
+    place: Placing,
+    order: list[str],
+    *,
+    force: bool,
+) -> tuple[SyncPlan, list[SourceFailure]]:
     admin.health()
     if not admin.index_exists(index):
         raise PublishError(
@@ -238,13 +281,16 @@ def _sync(
         )
     live = fetch_live(admin, index)
     by_source = records_by_source(live)
+    refused = [] if force else refused_shrinks(loads, by_source)
+    skipped = {f.source.id for f in refused}
+    loads = [load for load in loads if load.source.id not in skipped]
     by_source.update(prepare(loads, place))
     desired = store(ordered_sources(by_source, order), MergeReport())
     plan = plan_sync(live, desired, {load.source.id for load in loads})
     for load in loads:
         plan.counts[load.source.id].rejected = len(load.rejections)
     apply_plan(admin, index, plan)
-    return plan
+    return plan, refused
 
 
 def write_sync_summary(

@@ -26,6 +26,7 @@ from meili_local import (
     ManagedMeilisearch,
     MeiliBinaryError,
     MeiliServerError,
+    MeiliSupervisor,
     binary_cache_dir,
     default_state_dir,
     find_or_install_binary,
@@ -86,12 +87,14 @@ def _meilisearch(env: Mapping[str, str]) -> Iterator[tuple[str, str]]:
         return
     meili_dir = default_state_dir(env) / "meili"
     binary = find_or_install_binary(cache_dir=binary_cache_dir(env), env=env)
-    with ManagedMeilisearch(
+    server = ManagedMeilisearch(
         binary=binary,
         db_path=meili_dir / "data",
         master_key=load_or_create_master_key(meili_dir / "master.key"),
         log_path=meili_dir / "meilisearch.log",
-    ) as server:
+    )
+    # Restarted with backoff if it dies while we serve (meili_local/supervisor.py).
+    with MeiliSupervisor(server):
         yield server.url, server.master_key
     # Leaving the block stopped it by its PID, whether we return normally or not.
 

@@ -8,6 +8,7 @@ from typing import Final
 
 from meili_local.binary import MEILI_VERSION, MeiliBinaryError, find_or_install_binary
 from meili_local.server import ManagedMeilisearch, MeiliServerError, load_or_create_master_key
+from meili_local.supervisor import MeiliSupervisor
 
 PROJECT_ROOT: Final = Path(__file__).resolve().parent.parent
 STATE_DIR_ENV_VAR: Final = "PATHWAYS_STATE_DIR"
@@ -19,6 +20,7 @@ __all__ = [
     "ManagedMeilisearch",
     "MeiliBinaryError",
     "MeiliServerError",
+    "MeiliSupervisor",
     "binary_cache_dir",
     "default_state_dir",
     "find_or_install_binary",

@@ -9,6 +9,7 @@ import argparse
 import os
 import signal
 import sys
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from types import FrameType
@@ -17,6 +18,7 @@ from meili_local import (
     ManagedMeilisearch,
     MeiliBinaryError,
     MeiliServerError,
+    MeiliSupervisor,
     binary_cache_dir,
     default_state_dir,
     find_or_install_binary,
@@ -56,18 +58,18 @@ def _serve(*, binary: Path, port: int | None) -> int:
         port=port,
     )
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
-    with server:
+    # Restarted with backoff whenever it dies, until Ctrl-C (meili_local/supervisor.py).
+    with MeiliSupervisor(server):
         print(  # noqa: T201
             f"Meilisearch (PID {server.pid}) on {server.url}; master key in {key_path}; "
             f"log in {server.log_path}. Ctrl-C stops it.",
             flush=True,
         )
         try:
-            code = server.wait()
+            threading.Event().wait()
         except KeyboardInterrupt:
             return 0
-    print(f"error: Meilisearch exited on its own (code {code})", file=sys.stderr)  # noqa: T201
-    return 2
+    return 0
 
 
 def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:

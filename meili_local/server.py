@@ -135,6 +135,8 @@ class ManagedMeilisearch:
             self._port = self._fixed_port or free_port()
             try:
                 self._wait_until_available(self._spawn())
+                # A restart keeps the port: clients were given this URL.
+                self._fixed_port = self._port
                 return
             except MeiliServerError:
                 port_taken = "in use" in self._log_tail()
@@ -217,10 +219,11 @@ class ManagedMeilisearch:
         return "\n".join(this_run[-_LOG_TAIL_LINES:])
 
     def wait(self) -> int:
-        """Block until the process exits on its own; return its exit code."""
-        if self._process is None:
+        """Block until the process exits (and reap it); return its exit code."""
+        process = self._process
+        if process is None:
             raise MeiliServerError("Meilisearch has not been started")
-        return self._process.wait()
+        return process.wait()
 
     def stop(self) -> None:
         """Terminate the process we started (SIGTERM, then SIGKILL) and reap it."""

@@ -23,16 +23,18 @@ from service.api.resources import get_resource
 from service.api.search import search
 from service.api.vocabularies import list_vocabularies
 from service.http.dependencies import search_deps
+from service.http.head import answer_head_as_get
 from service.http.limits import MAX_BODY_BYTES, RequestLimitsMiddleware
 from service.http.openapi import apply_contract
 from service.http.partners import load_partners
 from service.http.problems import EXCEPTION_HANDLERS
-from service.http.rate_limit import ClientRateLimitMiddleware, RateLimiter
+from service.http.rate_limit import ClientRateLimitMiddleware, PartnerQuota
 from service.http.security_headers import add_security_headers
 from service.logs import configure_logging
 from service.places.geocoder import Gazetteer, GazetteerGeocoder
 from service.schedules.params import Clock, utc_now
 from service.search.client import SearchIndex
+from service.search.deadline import SearchDeadlineMiddleware
 from service.search.freshness import Freshness
 from service.search.keys import with_search_key
 from service.search.nearby import PlaceCaches
@@ -40,6 +42,7 @@ from service.search.query import Limits
 from service.search.result_cache import ResultCache
 from service.settings import Settings, from_env, meili_admin_key
 from service.web.embed import EMBED_ROUTES
+from service.web.error_pages import with_error_pages
 from service.web.pages import PAGE_ROUTES
 
 
@@ -98,7 +101,9 @@ def create_app(
         app.state.search_index = index
         app.state.place_caches = PlaceCaches()
         app.state.result_cache = ResultCache[bytes](
-            index.version, max_entries=settings.result_cache_entries
+            index.version,
+            timeout_s=settings.search_timeout_s,
+            max_entries=settings.result_cache_entries,
         )
         try:
             yield
@@ -141,18 +146,23 @@ def create_app(
                 "clock": clock or utc_now,
                 "freshness": Freshness(stale_after_days=settings.stale_after_days),
                 "partners": partners,
-                "partner_limiter": RateLimiter(),
+                "partner_quota": PartnerQuota(),
                 "partners_file": settings.partners_file,
                 "admin_token": settings.admin_token,
             }
         ),
         lifespan=[lifespan],
-        # Size limits first, then the per-client rate limit; security headers go on
+        # The deadline for Meilisearch starts as the request arrives; then size limits, then
+        # the per-client rate limit. Security headers go on
         # every answer, routed or not, so they are a before_send hook (security_headers.py).
-        middleware=[RequestLimitsMiddleware(), *_client_limit(settings)],
+        middleware=[
+            SearchDeadlineMiddleware(timeout_s=settings.search_timeout_s),
+            RequestLimitsMiddleware(),
+            *_client_limit(settings),
+        ],
         before_send=[add_security_headers],
         request_max_body_size=MAX_BODY_BYTES,
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers=with_error_pages(EXCEPTION_HANDLERS),
         # service/logs.py gives our loggers their handler; a root one would print them twice.
         logging_config=LoggingConfig(configure_root_logger=False),
         openapi_config=OpenAPIConfig(
@@ -165,6 +175,7 @@ def create_app(
         ),
     )
     apply_contract(app.openapi_schema, limits=limits)
+    app.asgi_handler = answer_head_as_get(app.asgi_handler)
     return app
 
 

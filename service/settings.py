@@ -9,6 +9,8 @@ from typing import Final
 
 import msgspec
 
+from service.values import whole_number
+
 DEFAULT_INDEX: Final = "resources"
 PROJECT_ROOT: Final = Path(__file__).resolve().parent.parent
 
@@ -114,9 +116,10 @@ def _count(env: Mapping[str, str], name: str, default: int) -> int:
     raw = env.get(name, "").strip()
     if not raw:
         return default
-    if not raw.isdigit():
+    count = whole_number(raw)
+    if count is None:
         raise SettingsError(f"{name} must be a whole number (0 to turn it off), got {raw!r}")
-    return int(raw)
+    return count
 
 
 MIN_ADMIN_TOKEN_CHARS: Final = 32

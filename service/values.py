@@ -23,6 +23,15 @@ def shown(raw: str) -> str:
     return repr(cut(raw))
 
 
+def whole_number(text: str) -> int | None:
+    """`text` as a whole number when it is ASCII digits only, else None.
+
+    `str.isdigit` also accepts superscripts and other scripts' digits, some of which `int`
+    refuses ("²") and some it reads ("١٢"): a parameter is read one way, as written in ASCII.
+    """
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
 def is_true(raw: str | None) -> bool:
     """Whether a flag's text says yes; anything else, including absence, is no."""
     return raw is not None and raw.strip().lower() in TRUE_WORDS

@@ -20,7 +20,7 @@ from typing import Any, Final, Protocol, TypeAlias
 
 import msgspec
 
-from indexer.fetch import source_bytes
+from indexer.fetch import read_file, source_bytes
 from indexer.normalize import clean_text
 from indexer.records import RecordError, Rejection, SourceConfig, SourceLoad, SourceLoadError
 from indexer.sources.harness import Kept, Produced, Record, RecordLoop, at_lines
@@ -66,12 +66,9 @@ def read_rows(
 
     Raises SourceLoadError at once for a missing file, undecodable bytes or a missing column.
     """
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise SourceLoadError(f"{path}: file not found") from None
-    except OSError as exc:
-        raise SourceLoadError(f"{path}: cannot read ({exc.strerror})") from exc
+    if not path.exists():
+        raise SourceLoadError(f"{path}: file not found")
+    data = read_file(path)
     return parse_rows(data, str(path), encoding=encoding, required_columns=required_columns)
 
 

@@ -171,6 +171,14 @@ class IndexDocument(Base, frozen=True, kw_only=True):
     keywords: tuple[str, ...] = ()
 
 
+# What the index stores for its own use: text search and sync read them, no answer shows them.
+INTERNAL_FIELDS: Final[frozenset[str]] = frozenset({"keywords", "content_hash"})
+# The attributes every answer reads back; `_geo` must be among them for distances.
+PUBLIC_ATTRIBUTES: Final[tuple[str, ...]] = tuple(
+    f.encode_name for f in msgspec.structs.fields(IndexDocument) if f.name not in INTERNAL_FIELDS
+)
+
+
 class IndexedDocument(IndexDocument, frozen=True, kw_only=True):
     """What is written to the index: a document plus the filterable fields derived from its
     schedule by service/schedules/weekly.py. They are internal, so the API never returns them

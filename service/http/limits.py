@@ -39,6 +39,10 @@ SERVER_OPTIONS: Final[dict[str, Any]] = {
     "timeout_keep_alive": KEEP_ALIVE_S,
     # Request lines carry what people search for and their addresses.
     "access_log": False,
+    # uvicorn trusts X-Forwarded-For from 127.0.0.1 by default, so any local client (or a
+    # proxy that passes the header on unchecked) could pick the address it is rate limited
+    # by. A deployment behind its own proxy turns this on with that proxy's address only.
+    "proxy_headers": False,
 }
 
 
@@ -49,6 +53,7 @@ def server_cli_flags() -> list[str]:
         f"--limit-concurrency={LIMIT_CONCURRENCY}",
         f"--timeout-keep-alive={KEEP_ALIVE_S}",
         "--no-access-log",
+        "--no-proxy-headers",
     ]
 
 
@@ -64,9 +69,9 @@ class RequestTooLargeError(PathwaysError):
 
 def query_problem(query_string: bytes) -> BadParameterError | None:
     """Too many query parameters in all, or too many values of one key; None if fine."""
-    if not query_string:
-        return None
     pairs = [p for p in query_string.split(b"&") if p]
+    if not pairs:
+        return None
     if len(pairs) > MAX_QUERY_PARAMS:
         return BadParameterError(
             "query", f"at most {MAX_QUERY_PARAMS} query parameters are allowed, got {len(pairs)}"

@@ -53,7 +53,8 @@ def _pathways_error(request: Request[Any, Any, Any], exc: PathwaysError) -> Resp
     headers = exc.response_headers() or None
     if isinstance(exc, SearchUnavailableError):
         headers = {"Retry-After": str(exc.retry_after_s)}
-        logger.warning("search unavailable: %s", exc.detail)
+        # Once per outage, not per request: service/search/outage.py.
+        logger.debug("search unavailable: %s", exc.detail)
     detail = exc.detail
     if isinstance(exc, SearchQueryError):
         # Our own bug: never echo Meilisearch's message to the client. It quotes the filter

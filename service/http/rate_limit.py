@@ -88,6 +88,39 @@ def client_address(scope: Scope) -> str:
     return "unknown"
 
 
+# One address may use at most this fraction of a partner's per-minute quota, so that a
+# single client (a script without an Origin, or one that forges the partner's) cannot use
+# up the partner's quota for every real visitor.
+VISITOR_SHARE_DIVISOR: Final = 4
+
+
+def visitor_share(limit: int) -> int:
+    """The requests a minute one address may make through a partner with this limit."""
+    return max(1, math.ceil(limit / VISITOR_SHARE_DIVISOR))
+
+
+class PartnerQuota:
+    """Per-partner request counts, and per (partner, client address) within them."""
+
+    def __init__(self, *, limiter: RateLimiter | None = None, keys: ClientKeys | None = None):
+        self.limiter = limiter or RateLimiter()
+        self.keys = keys or ClientKeys()
+
+    def retry_after_s(
+        self, partner: str, limit: int, address: str, *, now_s: float | None = None
+    ) -> tuple[int, bool] | None:
+        """Count one request; (seconds to wait, whether this address alone is over) or None.
+
+        A request the address's own share refuses is not counted against the partner.
+        """
+        visitor = f"{partner}/{self.keys.key(address)}"
+        wait_s = self.limiter.retry_after_s(visitor, visitor_share(limit), now_s=now_s)
+        if wait_s is not None:
+            return wait_s, True
+        wait_s = self.limiter.retry_after_s(partner, limit, now_s=now_s)
+        return None if wait_s is None else (wait_s, False)
+
+
 class RateLimitedError(PathwaysError):
     """A client (or a partner's visitors) made more requests this window than allowed."""
 

@@ -52,10 +52,13 @@ NO_FRAMING: Final[dict[str, str]] = {"X-Frame-Options": "DENY"}
 # A page opened from ours (a directions link) gets no handle back to it.
 HTML_HEADERS: Final[dict[str, str]] = {"Cross-Origin-Opener-Policy": "same-origin"}
 HSTS: Final = "max-age=31536000"
+# An answer that says nothing about caching may be kept by a shared cache on heuristics;
+# searches name what and where someone looked, so only answers that opt in are cached.
+DEFAULT_CACHE_CONTROL: Final = "no-store"
 
 
 def security_headers(headers: MutableScopeHeaders, *, https: bool) -> None:
-    """Add the CSP and the base headers that a response has not set itself."""
+    """Add the CSP, the base headers and Cache-Control where a response has not set its own."""
     is_html = headers.get("content-type", "").startswith("text/html")
     extra: dict[str, str] = dict(BASE_HEADERS)
     if CSP not in headers:
@@ -65,6 +68,7 @@ def security_headers(headers: MutableScopeHeaders, *, https: bool) -> None:
         extra |= HTML_HEADERS
     if https:
         extra["Strict-Transport-Security"] = HSTS
+    extra["Cache-Control"] = DEFAULT_CACHE_CONTROL
     for name, value in extra.items():
         if name not in headers:
             headers[name] = value

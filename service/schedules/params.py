@@ -18,7 +18,7 @@ import msgspec
 
 from service.contract.documents import WEEKDAYS, Weekday
 from service.errors import BadParameterError
-from service.values import parse_flag, shown
+from service.values import parse_flag, shown, whole_number
 
 MAX_STARTS_WITHIN_MIN: Final = 1440
 MIN_YEAR, MAX_YEAR = 1971, 2100
@@ -61,14 +61,14 @@ def parse_minutes(param: str, raw: str | None) -> int | None:
     """`starts_within_min`: whole minutes from 1 to 1440."""
     if raw is None or not raw.strip():
         return None
-    text = raw.strip()
-    if not text.isdigit() or not 1 <= int(text) <= MAX_STARTS_WITHIN_MIN:
+    minutes = whole_number(raw.strip())
+    if minutes is None or not 1 <= minutes <= MAX_STARTS_WITHIN_MIN:
         raise BadParameterError(
             param,
             f"{param}={shown(raw)} is not allowed: use whole minutes from 1 to "
             f"{MAX_STARTS_WITHIN_MIN}, for example {param}=90",
         )
-    return int(text)
+    return minutes
 
 
 def parse_days(raw: Sequence[str] | None) -> tuple[Weekday, ...]:

@@ -19,13 +19,15 @@ from urllib.parse import quote
 import aiohttp
 import msgspec
 
-from service.contract.documents import DOCUMENT_ID_RE, SearchHit
+from service.contract.documents import DOCUMENT_ID_RE, PUBLIC_ATTRIBUTES, SearchHit
+from service.search.deadline import remaining_s, timed_out
 from service.search.meili import (
     SearchQueryError,
     SearchUnavailableError,
     read_error,
     unreachable_error,
 )
+from service.search.outage import OutageLog
 
 
 class MeiliError(msgspec.Struct, kw_only=True):
@@ -98,6 +100,8 @@ _ids_decoder: Final = msgspec.json.Decoder(DocumentIdsPage)
 _hit_decoder: Final = msgspec.json.Decoder(SearchHit)
 _stats_decoder: Final = msgspec.json.Decoder(IndexStats)
 _error_decoder: Final = msgspec.json.Decoder(MeiliError)
+CONNECT_TIMEOUT_S: Final = 1.0
+_PUBLIC_FIELDS: Final = quote(",".join(PUBLIC_ATTRIBUTES), safe=",_")
 
 
 class SearchIndex:
@@ -114,8 +118,12 @@ class SearchIndex:
         self.index_name = index_name
         self._url = url.rstrip("/")
         self._headers = headers
-        self._timeout = aiohttp.ClientTimeout(total=timeout_s, connect=min(timeout_s, 1.0))
+        self.timeout_s = timeout_s
+        self._timeout = aiohttp.ClientTimeout(
+            total=timeout_s, connect=min(timeout_s, CONNECT_TIMEOUT_S)
+        )
         self._session: aiohttp.ClientSession | None = None
+        self.outage = OutageLog()
 
     def _http(self) -> aiohttp.ClientSession:
         # Made on first use, inside the running event loop (aiohttp needs one).
@@ -135,8 +143,26 @@ class SearchIndex:
             await self._session.close()
 
     async def _request(self, method: str, path: str, body: bytes | None = None) -> bytes:
+        left_s = remaining_s(self.timeout_s)
+        if left_s <= 0:
+            raise timed_out()
         try:
-            async with self._http().request(method, self._url + path, data=body) as response:
+            content = await self._send(method, path, body, left_s)
+        except SearchUnavailableError as exc:
+            self.outage.failed(exc.detail)
+            raise
+        except SearchQueryError:
+            self.outage.succeeded()
+            raise
+        self.outage.succeeded()
+        return content
+
+    async def _send(self, method: str, path: str, body: bytes | None, left_s: float) -> bytes:
+        timeout = aiohttp.ClientTimeout(total=left_s, connect=min(left_s, CONNECT_TIMEOUT_S))
+        try:
+            async with self._http().request(
+                method, self._url + path, data=body, timeout=timeout
+            ) as response:
                 status, content = response.status, await response.read()
                 reason = response.reason or ""
         except TimeoutError as exc:
@@ -168,7 +194,9 @@ class SearchIndex:
             return None
         try:
             raw = await self._request(
-                "GET", f"/indexes/{self.index_name}/documents/{quote(doc_id, safe='')}"
+                "GET",
+                f"/indexes/{self.index_name}/documents/{quote(doc_id, safe='')}"
+                f"?fields={_PUBLIC_FIELDS}",
             )
         except SearchQueryError as exc:
             if exc.code == "document_not_found":

@@ -56,6 +56,9 @@ TASK_LAST_POLL_S: Final = 0.5
 
 # What Meilisearch answers a key that may not do what was asked.
 KEY_REFUSED: Final = frozenset({"invalid_api_key", "missing_authorization_header"})
+# Answers about Meilisearch's state, not our request: 408 when it was stopped while a request
+# waited (it answers those on resuming), 429 when it is overloaded.
+TRANSIENT_STATUSES: Final = frozenset({408, 429})
 
 TaskStatus = Literal["enqueued", "processing", "succeeded", "failed", "canceled"]
 
@@ -112,7 +115,7 @@ def answer_error(
     status: int, *, code: str | None, message: str
 ) -> SearchUnavailableError | SearchQueryError:
     """Our error for a Meilisearch answer with an error status (4xx or 5xx)."""
-    if status >= 500:
+    if status >= 500 or status in TRANSIENT_STATUSES:
         return SearchUnavailableError(f"Meilisearch answered {status}")
     return SearchQueryError(message or f"Meilisearch answered {status}", code=code or None)
 

@@ -11,7 +11,7 @@ from typing import Any, Final, Literal
 
 import msgspec
 
-from service.contract.documents import FILTER_FIELDS, FilterField, IndexDocument
+from service.contract.documents import FILTER_FIELDS, PUBLIC_ATTRIBUTES, FilterField
 from service.contract.filters import quote_value
 from service.errors import BadParameterError
 from service.places.units import km_to_m
@@ -25,10 +25,7 @@ MAX_QUERY_CHARS: Final = 200
 # the judged set (docs/search-quality.md). Meilisearch has no index-wide default for it.
 MATCHING_STRATEGY: MatchingStrategy = "last"
 MAX_VALUES_PER_PARAM: Final = 20
-# Every field but the internal `keywords`; `_geo` must be among them for distances.
-RETRIEVED_ATTRIBUTES: Final[list[str]] = [
-    f.encode_name for f in msgspec.structs.fields(IndexDocument) if f.name != "keywords"
-]
+RETRIEVED_ATTRIBUTES: Final[list[str]] = list(PUBLIC_ATTRIBUTES)
 
 _FIELDS_BY_PARAM: Final[dict[str, FilterField]] = {f.param: f for f in FILTER_FIELDS}
 _PARAM_BY_ATTRIBUTE: Final[dict[str, str]] = {f.attribute: f.param for f in FILTER_FIELDS}

@@ -14,14 +14,23 @@ question in flight at once share one computation.
 What `/v1/search` keeps is what Meilisearch answered (hits with their distances, totals,
 facets), encoded, keyed by the exact inputs of the Meilisearch requests; what depends on the
 clock (next occurrence, `stale`) is still computed per request.
+
+A kept result is not answered sooner than it took to compute: a hit waits out the time its
+miss took (version read included), so how fast an answer comes does not tell a visitor
+whether someone else asked the same question since the last publish (docs/security.md,
+"The result cache as a timing oracle"). Meilisearch is still asked once per question and
+version; only the waiting, which costs no CPU, is kept.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Final, Generic, TypeVar
+
+from service.search.deadline import remaining_s, within_deadline
 
 T = TypeVar("T")
 
@@ -31,8 +40,9 @@ DEFAULT_MAX_ENTRIES: Final = 512
 class FreshVersion:
     """The index version as read by a request started after the caller asked (single flight)."""
 
-    def __init__(self, read: Callable[[], Awaitable[Hashable]]) -> None:
+    def __init__(self, read: Callable[[], Awaitable[Hashable]], *, timeout_s: float) -> None:
         self._read = read
+        self._timeout_s = timeout_s
         # The read the next callers join: not one already in flight, which may predate them.
         self._next: asyncio.Future[Hashable] | None = None
         self._runner: asyncio.Task[None] | None = None
@@ -45,8 +55,9 @@ class FreshVersion:
         waiter = self._next
         if self._runner is None or self._runner.done():
             self._runner = asyncio.create_task(self._run())
-        # A caller that goes away (client disconnect) must not cancel the shared read.
-        return await asyncio.shield(waiter)
+        # A caller that goes away (client disconnect), or whose time is up, must not cancel
+        # the shared read; each waits only for what is left of its own request's deadline.
+        return await within_deadline(asyncio.shield(waiter), default_s=self._timeout_s)
 
     async def _run(self) -> None:
         while self._next is not None:
@@ -69,11 +80,14 @@ class ResultCache(Generic[T]):
         self,
         read_version: Callable[[], Awaitable[Hashable]],
         *,
+        timeout_s: float,
         max_entries: int = DEFAULT_MAX_ENTRIES,
     ) -> None:
-        self.version = FreshVersion(read_version)
+        self._timeout_s = timeout_s
+        self.version = FreshVersion(read_version, timeout_s=timeout_s)
         self.max_entries = max_entries
-        self._entries: OrderedDict[Hashable, T] = OrderedDict()
+        # Each result with the seconds its miss took, which every hit on it waits out.
+        self._entries: OrderedDict[Hashable, tuple[T, float]] = OrderedDict()
         self._entries_version: Hashable = None
         self._inflight: dict[tuple[Hashable, Hashable], asyncio.Future[T]] = {}
         self.hits = 0
@@ -91,6 +105,7 @@ class ResultCache(Generic[T]):
         """The result for `key` at the index's current version, computed when not held."""
         if not self.enabled:
             return await compute()
+        started = time.monotonic()
         version = await self.version.current()
         if version != self._entries_version:
             # Entries of an older version can never be served again.
@@ -100,12 +115,14 @@ class ResultCache(Generic[T]):
         if found is not None:
             self._entries.move_to_end(key)
             self.hits += 1
-            return found
+            result, took_s = found
+            await self._wait_out(started, took_s)
+            return result
         self.misses += 1
         flight = (version, key)
         running = self._inflight.get(flight)
         if running is not None:
-            return await asyncio.shield(running)
+            return await within_deadline(asyncio.shield(running), default_s=self._timeout_s)
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
         self._inflight[flight] = future
         try:
@@ -122,9 +139,15 @@ class ResultCache(Generic[T]):
             future.set_result(result)
             # Only kept when the version is still the one it was computed for.
             if version == self._entries_version:
-                self._entries[key] = result
+                self._entries[key] = (result, time.monotonic() - started)
                 while len(self._entries) > self.max_entries:
                     self._entries.popitem(last=False)
             return result
         finally:
             del self._inflight[flight]
+
+    async def _wait_out(self, started: float, took_s: float) -> None:
+        # Never past the request's own deadline: a padded hit must not become a 503.
+        left_s = min(started + took_s - time.monotonic(), remaining_s(self._timeout_s))
+        if left_s > 0:
+            await asyncio.sleep(left_s)

@@ -17,7 +17,7 @@ from litestar.enums import MediaType
 from litestar.types import ControllerRouterHandler
 
 from service.contract.documents import FILTER_FIELDS
-from service.errors import PathwaysError
+from service.errors import PathwaysError, SearchUnavailableError
 from service.http.partners import FILTER_PARAMS, Partner, PartnerRegistry
 from service.http.security_headers import CSP, page_policy
 from service.search.run import SearchDeps, SearchResponse
@@ -166,6 +166,8 @@ def _fragment(
         )
     body = render("_results.html", lang=lang, mode="embed", results=view, shortlist_hidden=[])
     headers = cors_headers(request) | {"Content-Language": lang}
+    if isinstance(outcome, SearchUnavailableError):
+        headers["Retry-After"] = str(outcome.retry_after_s)
     return Response(body, status_code=status, media_type=MediaType.HTML, headers=headers)
 
 

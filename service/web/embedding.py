@@ -6,7 +6,6 @@ a partner declared, and its errors carry CORS headers so the widget can read and
 
 from __future__ import annotations
 
-import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,7 +21,7 @@ from service.http.partners import (
     origin_allowed,
 )
 from service.http.problems import problem_response
-from service.http.rate_limit import RateLimiter
+from service.http.rate_limit import PartnerQuota, client_address, visitor_share
 from service.search.query import validate_codes
 from service.search.request import SearchRequest, filter_params, search_request
 from service.search.run import SearchDeps, SearchResponse, empty_response, run_search
@@ -54,7 +53,7 @@ class PartnerRateLimitedError(PathwaysError):
 def admit(request: AnyRequest) -> Partner:
     """The partner named by `?partner=`, if this request may use it; else raises."""
     registry: PartnerRegistry = request.app.state.partners
-    limiter: RateLimiter = request.app.state.partner_limiter
+    quota: PartnerQuota = request.app.state.partner_quota
     key = request.query_params.get("partner", "")
     partner = registry.get(key)
     if partner is None:
@@ -70,12 +69,17 @@ def admit(request: AnyRequest) -> Partner:
             f"Pages from {origin[:100]} may not use the partner key {key!r}: the partner has "
             "not declared this origin."
         )
-    wait_s = limiter.retry_after_s(partner.key, partner.rate_limit_per_min, now_s=time.time())
-    if wait_s is not None:
+    limit = partner.rate_limit_per_min
+    over = quota.retry_after_s(partner.key, limit, client_address(request.scope))
+    if over is not None:
+        wait_s, alone = over
+        who = (
+            f"More than {visitor_share(limit)} searches a minute came from your address"
+            if alone
+            else f"More than {limit} searches a minute came"
+        )
         raise PartnerRateLimitedError(
-            f"More than {partner.rate_limit_per_min} searches a minute came through this site. "
-            f"Try again in {wait_s} seconds.",
-            retry_after_s=wait_s,
+            f"{who} through this site. Try again in {wait_s} seconds.", retry_after_s=wait_s
         )
     return partner
 
@@ -118,7 +122,9 @@ def embed_request(query: Mapping[str, list[str]], partner: Partner) -> SearchReq
         filters=narrowed.filters,
         near=partner.presets.near or request.near,
         radius_km=narrow_radius_km(partner.presets, request.radius_km),
-        per_page=request.per_page if request.per_page is not None else partner.per_page,
+        per_page=min(request.per_page or partner.per_page, partner.per_page),
+        # Online meetings from the whole state would widen what the partner chose to show.
+        include_online=None,
     )
 
 

@@ -13,14 +13,12 @@ from typing import Any, Final
 
 import msgspec
 from litestar import Request, Response, get
-from litestar.datastructures import CacheControlHeader
 from litestar.di import NamedDependency
 from litestar.enums import MediaType
-from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 
 from service.contract.documents import DOCUMENT_ID_RE
-from service.errors import PathwaysError
+from service.errors import PathwaysError, SearchUnavailableError
 from service.search.client import SearchIndex
 from service.search.request import SearchRequest, search_request
 from service.search.run import SearchDeps, empty_response, run_search
@@ -28,7 +26,8 @@ from service.web.cards import Card, build_card, shortlist_text
 from service.web.forms import form_view
 from service.web.i18n import LANGS, Lang, choose_lang, text
 from service.web.page_query import SCHEDULE_PARAMS, PageQuery, build_url, page_query
-from service.web.render import STATIC_DIR, render
+from service.web.render import render
+from service.web.static_files import static_file
 from service.web.views import ResultsView, error_view, failed_view, idle_view, results_view
 
 PAGE_PER_PAGE: Final = 10
@@ -57,12 +56,10 @@ def visitor(request: AnyRequest) -> Visitor:
 
 def html_response(body: str, *, status: int = 200, lang: Lang) -> Response[str]:
     """An HTML answer; never cached, as it may name a place the visitor searched."""
-    return Response(
-        content=body,
-        status_code=status,
-        media_type=MediaType.HTML,
-        headers={"Content-Language": lang, "Vary": "Accept-Language", "Cache-Control": "no-store"},
-    )
+    headers = {"Content-Language": lang, "Vary": "Accept-Language", "Cache-Control": "no-store"}
+    if status == SearchUnavailableError.status_code:
+        headers["Retry-After"] = str(SearchUnavailableError.retry_after_s)
+    return Response(content=body, status_code=status, media_type=MediaType.HTML, headers=headers)
 
 
 def switch_url(path: str, pq: PageQuery, lang: Lang) -> str:
@@ -260,18 +257,10 @@ async def shortlist_plain(
     return Response(content=body, media_type=MediaType.TEXT, headers=cache)
 
 
-static_files = create_static_files_router(
-    path="/static",
-    directories=[STATIC_DIR],
-    name="static",
-    include_in_schema=False,
-    cache_control=CacheControlHeader(max_age=600, public=True),
-)
-
 PAGE_ROUTES: Final[list[ControllerRouterHandler]] = [
     search_page,
     results_fragment,
     shortlist_page,
     shortlist_plain,
-    static_files,
+    static_file,
 ]

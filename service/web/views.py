@@ -10,7 +10,7 @@ import msgspec
 from service.contract.documents import FILTER_FIELDS, WEEKDAYS
 from service.errors import BadParameterError, PathwaysError, SearchUnavailableError
 from service.search.run import SearchResponse
-from service.values import is_true
+from service.values import is_true, whole_number
 from service.web.cards import Card, build_card, label
 from service.web.formatting import format_radius
 from service.web.forms import group_label, span_text
@@ -42,8 +42,8 @@ def _active_label(key: str, value: str, lang: Lang) -> str | None:
         return f"“{value}”"
     if key in {"open_now", "include_online"}:
         return text(lang, key) if is_true(value) else None
-    if key == "starts_within_min" and value.isdigit():
-        return text(lang, "starts_within_chip", span=span_text(int(value), lang))
+    if key == "starts_within_min" and (minutes := whole_number(value)) is not None:
+        return text(lang, "starts_within_chip", span=span_text(minutes, lang))
     if key == "day" and value in WEEKDAYS:
         return text(lang, "days").split()[WEEKDAYS.index(value)]
     if key in {"time_from", "time_to"}:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import shutil
 import uuid
 from pathlib import Path
@@ -147,3 +148,38 @@ def test_meilisearch_unreachable_is_exit_2(tmp_path: Path) -> None:
     assert indexer_main(args, out=out) == 2
     assert "cannot be reached" in out.getvalue()
     assert "unchanged" in out.getvalue()
+
+
+# A contact word, then a first name and a last initial: how feeds name the member to ask.
+MEMBER_CONTACT = re.compile(
+    r"\b(contact|call|email|text|ask for)\s+[A-Z][a-z]+\s+[A-Z]\b\.?", re.IGNORECASE
+)
+MEMBER_TEXT_FIELDS = ("description", "notes", "meeting_notes")
+
+
+def text_fields(value: object, name: str = "") -> list[tuple[str, str]]:
+    """Every (field name, text) of a stored document, nested ones included."""
+    if isinstance(value, dict):
+        return [pair for k, v in value.items() for pair in text_fields(v, k)]
+    if isinstance(value, list):
+        return [pair for v in value for pair in text_fields(v, name)]
+    return [(name, value)] if isinstance(value, str) else []
+
+
+def test_no_member_is_named_in_any_meetings_text(
+    meili_server: ManagedMeilisearch, seed_index: IndexedSeed
+) -> None:
+    response = httpx.post(
+        f"{meili_server.url}/indexes/{seed_index.name}/documents/fetch",
+        json={"limit": 100000, "filter": "kind = meeting"},
+        headers={"Authorization": f"Bearer {meili_server.master_key}"},
+        timeout=60,
+    )
+    response.raise_for_status()
+    named = [
+        text
+        for doc in response.json()["results"]
+        for field, text in text_fields(doc)
+        if field in MEMBER_TEXT_FIELDS and MEMBER_CONTACT.search(text.replace("[name removed]", ""))
+    ]
+    assert named == []

@@ -188,7 +188,7 @@ def test_no_search_reaches_the_logs_in_process(
     # The refusals and the outage were logged, so the check looks at real lines.
     assert logging.getLogger("pathways").getEffectiveLevel() == logging.INFO
     assert "Meilisearch refused a request" in captured.text
-    assert "search unavailable" in captured.text
+    assert "Meilisearch unavailable" in captured.text
     assert_no_secrets(captured.text, "the log records at INFO")
     out, err = capfd.readouterr()
     assert_no_secrets(out + err, "stdout and stderr")

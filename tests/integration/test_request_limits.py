@@ -127,3 +127,21 @@ def test_the_server_refuses_connections_past_its_concurrency_limit(tmp_path: Pat
     finally:
         process.terminate()
         process.wait(timeout=15)
+
+
+def test_a_forged_forwarded_for_does_not_escape_the_client_limit(
+    meili_server: ManagedMeilisearch, seed_index: IndexedSeed, tmp_path: Path
+) -> None:
+    """uvicorn trusts X-Forwarded-For from 127.0.0.1 unless told not to (SERVER_OPTIONS)."""
+    env = api_env(meili_server, seed_index.name, PATHWAYS_RATE_LIMIT_PER_MIN="5")
+    with served_api(env, log_path=tmp_path / "api.log") as served:
+        statuses = [
+            httpx.get(
+                served.url + "/v1/vocabularies",
+                headers={"X-Forwarded-For": f"198.51.100.{n}"},
+                timeout=10,
+            ).status_code
+            for n in range(20)
+        ]
+    assert statuses[:5] == [200] * 5
+    assert set(statuses[5:]) == {429}

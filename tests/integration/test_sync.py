@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import shutil
+import time
 import uuid
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from indexer.__main__ import main as indexer_main
 from meili_local.server import ManagedMeilisearch
@@ -180,6 +183,50 @@ def test_an_unreachable_url_changes_nothing(
     code, output = sync(meili_server, index, unreachable, "--source", "benlomond")
     assert code == 1
     assert "cannot be fetched" in output
+    assert documents(meili_server, index) == before
+
+
+@pytest.mark.parametrize("kept", [0, 3])
+def test_a_feed_that_lost_most_of_its_records_is_refused_unless_allowed(
+    meili_server: ManagedMeilisearch, tmp_path: Path, kept: int
+) -> None:
+    sources = meetings_folder(tmp_path)
+    index = built_index(meili_server, sources)
+    before = documents(meili_server, index)
+    feed = tmp_path / "benlomond.json"
+    # Valid JSON, as a publisher's failed export job leaves it: `[]`, or its first rows.
+    feed.write_text(json.dumps(json.loads(feed.read_text(encoding="utf-8"))[:kept]))
+    code, output = sync(meili_server, index, sources)
+    assert code == 1, output
+    assert "benlomond" in output
+    assert "FAILED, unchanged in the index" in output
+    assert "--allow-shrink" in output
+    assert documents(meili_server, index) == before
+
+    code, output = sync(meili_server, index, sources, "--allow-shrink")
+    assert code == 0, output
+    meetings = [
+        d
+        for d in documents(meili_server, index).values()
+        if d["provenance"]["source"] == "benlomond"
+    ]
+    assert len(meetings) == kept
+
+
+def test_a_source_file_that_never_ends_fails_instead_of_hanging(
+    meili_server: ManagedMeilisearch, tmp_path: Path
+) -> None:
+    sources = meetings_folder(tmp_path)
+    index = built_index(meili_server, sources)
+    before = documents(meili_server, index)
+    feed = tmp_path / "benlomond.json"
+    feed.unlink()
+    os.mkfifo(feed)
+    started = time.monotonic()
+    code, output = sync(meili_server, index, sources)
+    assert time.monotonic() - started < 30
+    assert code == 1, output
+    assert "not a regular file" in output
     assert documents(meili_server, index) == before
 
 

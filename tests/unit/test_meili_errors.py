@@ -40,6 +40,9 @@ def _api_error(status: int, body: bytes) -> MeilisearchApiError:
         (500, "internal", "boom", SearchUnavailableError, "Meilisearch answered 500", None),
         (502, None, "", SearchUnavailableError, "Meilisearch answered 502", None),
         (503, None, "", SearchUnavailableError, "Meilisearch answered 503", None),
+        # What a stopped Meilisearch answers the requests that waited, once it resumes.
+        (408, None, "", SearchUnavailableError, "Meilisearch answered 408", None),
+        (429, "too_many_requests", "", SearchUnavailableError, "Meilisearch answered 429", None),
         (400, "invalid_search_filter", "bad", SearchQueryError, "bad", "invalid_search_filter"),
         (404, "index_not_found", "no index", SearchQueryError, "no index", "index_not_found"),
         (403, "invalid_api_key", "refused", SearchQueryError, "refused", "invalid_api_key"),

@@ -13,6 +13,7 @@ import pytest
 from meili_local import MeiliBinaryError, MeiliServerError, find_or_install_binary
 from meili_local.binary import BINARY_ENV_VAR, CACHED_NAME, extract_binary
 from meili_local.server import ManagedMeilisearch, free_port, load_or_create_master_key
+from meili_local.supervisor import Backoff, exit_text
 
 # Everything below that plays the part of a binary, a tarball or npm is invented: these are
 # the edge cases (tampering, typos, missing tools) the real binary cannot stand in for.
@@ -194,3 +195,18 @@ def test_failed_start_reports_the_log_and_stops_the_process(
     with pytest.raises(MeiliServerError, match=message):
         server.start()
     assert server.pid is None
+
+
+def test_restarts_back_off_while_crashes_follow_each_other_and_reset_when_steady() -> None:
+    backoff = Backoff(initial_s=0.5, max_s=4.0, steady_after_s=60.0)
+    assert [backoff.delay_s(1.0) for _ in range(6)] == [0.5, 1.0, 2.0, 4.0, 4.0, 4.0]
+    assert backoff.delay_s(61.0) == 0.5
+    assert backoff.delay_s(0.1) == 1.0
+
+
+@pytest.mark.parametrize(
+    ("code", "text"),
+    [(0, "code 0"), (1, "code 1"), (-9, "signal 9 (SIGKILL)"), (-15, "signal 15 (SIGTERM)")],
+)
+def test_exit_codes_read_as_people_read_them(code: int, text: str) -> None:
+    assert exit_text(code) == text

@@ -109,6 +109,50 @@ def test_parse_coordinate(value: object, expected: float | None) -> None:
         ("Meeting ID: 2041413017# Password: 123456", "Meeting ID: 2041413017# Password: 123456"),
         ("Zoom ID 204 141 3017", "Zoom ID 204 141 3017"),
         ("Contact Bob (610) 555-0199 for info", "Contact Bob [phone removed] for info"),
+        # Members by first name and last initial, from real feeds (seed_data/meeting_guide).
+        (
+            "Zoom ID: 820 4498 5123, contact Melanie W. 714-321-3695 for password",
+            "Zoom ID: 820 4498 5123, contact [name removed] [phone removed] for password",
+        ),
+        (
+            "if you need help with directs, please call George B. at 610-710-6926",
+            "if you need help with directs, please call [name removed] at [phone removed]",
+        ),
+        (
+            "Please email Gary R. for password gary.r@example.org",
+            "Please email [name removed] for password [email removed]",
+        ),
+        # The number after "password" is the member's, not the meeting's, once a name precedes.
+        (
+            "Zoom ID: 412 896 9912, contact Dolly C. for password (248) 568-6430",
+            "Zoom ID: 412 896 9912, contact [name removed] for password [phone removed]",
+        ),
+        (
+            "Additional Info: Questions contact Zach P. (415) 235-6758",
+            "Additional Info: Questions contact [name removed] [phone removed]",
+        ),
+        (
+            "Info counter for location or call Tony R 555-201-0100.",
+            "Info counter for location or call [name removed] [phone removed].",
+        ),
+        (
+            "Contact Stacey D at 555-201-0101 for the password",
+            "Contact [name removed] at [phone removed] for the password",
+        ),
+        (
+            "Newcomers call Kent L 555-201-0102 to meet face to face",
+            "Newcomers call [name removed] [phone removed] to meet face to face",
+        ),
+        ("Ask for Mary S. or John D. at the door", "Ask for [name removed] at the door"),
+        # Rooms, pen names and phrases with a capital and a letter are not members.
+        ("Alano Club, Bill W. Room (room 2).", "Alano Club, Bill W. Room (room 2)."),
+        (
+            'Follows the book "Back to Basics" by Wally P.',
+            'Follows the book "Back to Basics" by Wally P.',
+        ),
+        ("Meets in Suite G, Conference Room C", "Meets in Suite G, Conference Room C"),
+        ("God As I Understand Him", "God As I Understand Him"),
+        ("Call Building C for directions", "Call Building C for directions"),
     ],
 )
 def test_scrub_personal(text: str, expected: str) -> None:

@@ -1,9 +1,10 @@
 """Property tests: a visitor of a partner's embed can narrow its presets, never widen them.
 
 For any presets a partner may declare and anything a visitor's query string may hold
-(vocabulary codes, other text, a place, a radius), the search arguments and the filter that
-go to Meilisearch keep every preset: each filtered parameter's codes are a subset of the
-partner's, the place is the partner's, and the radius is never wider than the partner's.
+(vocabulary codes, other text, a place, a radius, a page length, online meetings), the search
+arguments and the filter that go to Meilisearch keep every preset: each filtered parameter's
+codes are a subset of the partner's, the place is the partner's, the radius and the page are
+never longer than the partner's, and the state's online meetings are never added.
 """
 
 from __future__ import annotations
@@ -101,6 +102,23 @@ def test_a_visitor_never_widens_a_partners_presets(
         assert asked.radius_km is not None
         assert asked.radius_km <= p.radius_km
     assert_filter_keeps_presets(asked, p)
+
+
+@PROPERTY
+@given(
+    p=presets(),
+    per_page=st.lists(st.integers(min_value=1, max_value=50).map(str), max_size=1),
+    include_online=st.lists(st.sampled_from(["true", "1", "yes", "on", "false"]), max_size=1),
+)
+def test_a_visitor_never_lengthens_the_page_nor_adds_online_meetings(
+    p: PartnerPresets, per_page: list[str], include_online: list[str]
+) -> None:
+    asked = embed_request({"per_page": per_page, "include_online": include_online}, partner_with(p))
+    assert asked is not None
+    # A longer page, or the state's online meetings, would show more than the partner chose.
+    assert asked.per_page is not None
+    assert asked.per_page <= partner_with(p).per_page
+    assert asked.include_online is None
 
 
 def assert_filter_keeps_presets(asked: SearchRequest, p: PartnerPresets) -> None:

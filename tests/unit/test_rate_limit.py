@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from service.http.rate_limit import ClientKeys, RateLimitedError, RateLimiter, client_address
+from service.http.rate_limit import (
+    ClientKeys,
+    PartnerQuota,
+    RateLimitedError,
+    RateLimiter,
+    client_address,
+    visitor_share,
+)
 
 
 class FakeClock:
@@ -100,3 +107,20 @@ def test_the_error_carries_retry_after() -> None:
     error = RateLimitedError("slow down", retry_after_s=17)
     assert error.status_code == 429
     assert error.response_headers() == {"Retry-After": "17"}
+
+
+@pytest.mark.parametrize(("limit", "share"), [(1, 1), (4, 1), (5, 2), (120, 30), (1000, 250)])
+def test_one_address_gets_a_quarter_of_a_partners_quota(limit: int, share: int) -> None:
+    assert visitor_share(limit) == share
+
+
+def test_a_partners_quota_outlasts_one_greedy_address() -> None:
+    quota = PartnerQuota(limiter=RateLimiter(window_s=60.0), keys=ClientKeys(b"k" * 32))
+    refused = [quota.retry_after_s("p", 8, "192.0.2.1", now_s=0.0) for _ in range(8)]
+    assert refused[:2] == [None, None]
+    # Refused as that address alone, and not counted against the partner.
+    assert all(r is not None and r[1] for r in refused[2:])
+    others = [quota.retry_after_s("p", 8, f"192.0.2.{n}", now_s=1.0) for n in range(2, 8)]
+    assert others == [None] * 6
+    over = quota.retry_after_s("p", 8, "192.0.2.9", now_s=2.0)
+    assert over == (58, False)

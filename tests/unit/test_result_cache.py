@@ -9,8 +9,12 @@ from collections.abc import Awaitable, Callable, Hashable
 import pytest
 
 from service.errors import SearchUnavailableError
+from service.search.deadline import start_deadline
 from service.search.result_cache import FreshVersion, ResultCache
 from service.settings import SettingsError, from_env
+
+# Longer than any test holds a read open, unless the test is about the deadline.
+WAIT_S = 30.0
 
 
 class Index:
@@ -52,7 +56,7 @@ def counter() -> tuple[list[int], Callable[[], Awaitable[str]]]:
 
 async def test_repeated_question_is_served_from_the_cache() -> None:
     index = Index()
-    cache = ResultCache[str](index.read)
+    cache = ResultCache[str](index.read, timeout_s=WAIT_S)
     calls, compute = counter()
     first = await cache.get("q", compute)
     second = await cache.get("q", compute)
@@ -64,7 +68,7 @@ async def test_repeated_question_is_served_from_the_cache() -> None:
 
 async def test_a_new_version_is_never_answered_from_the_old_one() -> None:
     index = Index()
-    cache = ResultCache[str](index.read)
+    cache = ResultCache[str](index.read, timeout_s=WAIT_S)
     calls, compute = counter()
     assert await cache.get("q", compute) == "result 1"
     index.version = 2  # a publish finished
@@ -75,7 +79,7 @@ async def test_a_new_version_is_never_answered_from_the_old_one() -> None:
 
 async def test_a_read_already_in_flight_does_not_answer_later_arrivals() -> None:
     index = Index()
-    version = FreshVersion(index.read)
+    version = FreshVersion(index.read, timeout_s=WAIT_S)
     index.gate = asyncio.Event()
     early = asyncio.create_task(version.current())
     await settle()
@@ -96,7 +100,7 @@ async def test_a_read_already_in_flight_does_not_answer_later_arrivals() -> None
 
 async def test_searches_waiting_together_share_one_read() -> None:
     index = Index()
-    version = FreshVersion(index.read)
+    version = FreshVersion(index.read, timeout_s=WAIT_S)
     results = await asyncio.gather(*(version.current() for _ in range(16)))
     assert results == [1] * 16
     assert index.reads == 1
@@ -104,7 +108,7 @@ async def test_searches_waiting_together_share_one_read() -> None:
 
 async def test_version_read_failure_reaches_every_waiter_and_the_next_read_recovers() -> None:
     index = Index()
-    cache = ResultCache[str](index.read)
+    cache = ResultCache[str](index.read, timeout_s=WAIT_S)
     _, compute = counter()
     index.fail = True
     outcomes = await asyncio.gather(
@@ -118,7 +122,7 @@ async def test_version_read_failure_reaches_every_waiter_and_the_next_read_recov
 
 async def test_cached_result_is_not_served_while_meilisearch_is_down() -> None:
     index = Index()
-    cache = ResultCache[str](index.read)
+    cache = ResultCache[str](index.read, timeout_s=WAIT_S)
     _, compute = counter()
     await cache.get("q", compute)
     index.fail = True
@@ -128,7 +132,7 @@ async def test_cached_result_is_not_served_while_meilisearch_is_down() -> None:
 
 async def test_same_question_in_flight_is_computed_once() -> None:
     index = Index()
-    cache = ResultCache[str](index.read)
+    cache = ResultCache[str](index.read, timeout_s=WAIT_S)
     gate = asyncio.Event()
     calls: list[int] = []
 
@@ -146,7 +150,7 @@ async def test_same_question_in_flight_is_computed_once() -> None:
 
 async def test_failed_computation_is_not_kept() -> None:
     index = Index()
-    cache = ResultCache[str](index.read)
+    cache = ResultCache[str](index.read, timeout_s=WAIT_S)
     attempts: list[int] = []
 
     async def flaky() -> str:
@@ -163,7 +167,7 @@ async def test_failed_computation_is_not_kept() -> None:
 
 async def test_result_computed_across_a_publish_is_not_kept_for_the_new_version() -> None:
     index = Index()
-    cache = ResultCache[str](index.read)
+    cache = ResultCache[str](index.read, timeout_s=WAIT_S)
     publish_during = asyncio.Event()
 
     async def during_publish() -> str:
@@ -182,7 +186,7 @@ async def test_result_computed_across_a_publish_is_not_kept_for_the_new_version(
 
 async def test_least_recently_used_entries_go_first() -> None:
     index = Index()
-    cache = ResultCache[str](index.read, max_entries=2)
+    cache = ResultCache[str](index.read, timeout_s=WAIT_S, max_entries=2)
     calls, compute = counter()
     for key in ("a", "b", "a", "c"):
         await cache.get(key, compute)
@@ -195,7 +199,7 @@ async def test_least_recently_used_entries_go_first() -> None:
 
 async def test_zero_entries_turns_it_off_and_reads_no_version() -> None:
     index = Index()
-    cache = ResultCache[str](index.read, max_entries=0)
+    cache = ResultCache[str](index.read, timeout_s=WAIT_S, max_entries=0)
     calls, compute = counter()
     await cache.get("q", compute)
     await cache.get("q", compute)
@@ -214,3 +218,83 @@ def test_a_bad_size_names_the_variable() -> None:
     env = {"PATHWAYS_MEILI_URL": "http://127.0.0.1:7700", "PATHWAYS_RESULT_CACHE_ENTRIES": "lots"}
     with pytest.raises(SettingsError, match="PATHWAYS_RESULT_CACHE_ENTRIES"):
         from_env(env)
+
+
+async def test_a_waiter_on_a_shared_read_gives_up_at_its_own_deadline() -> None:
+    index = Index()
+    index.gate = asyncio.Event()
+    version = FreshVersion(index.read, timeout_s=WAIT_S)
+    first = asyncio.create_task(version.current())
+    await settle()
+
+    async def late_caller() -> Hashable:
+        start_deadline(0.2)
+        return await version.current()
+
+    started = asyncio.get_running_loop().time()
+    with pytest.raises(SearchUnavailableError, match="in time"):
+        await late_caller()
+    assert asyncio.get_running_loop().time() - started < 0.5
+    # The shared read goes on for the others.
+    index.gate.set()
+    assert await first == 1
+
+
+async def test_a_search_waiting_on_the_same_question_gives_up_at_its_deadline() -> None:
+    index = Index()
+    cache = ResultCache[str](index.read, timeout_s=WAIT_S)
+    gate = asyncio.Event()
+
+    async def slow() -> str:
+        await gate.wait()
+        return "answer"
+
+    first = asyncio.create_task(cache.get("k", slow))
+    await settle()
+
+    async def same_question() -> str:
+        start_deadline(0.2)
+        return await cache.get("k", slow)
+
+    with pytest.raises(SearchUnavailableError, match="in time"):
+        await same_question()
+    gate.set()
+    assert await first == "answer"
+
+
+async def test_a_hit_is_not_answered_sooner_than_its_miss_was() -> None:
+    index = Index()
+    cache = ResultCache[str](index.read, timeout_s=WAIT_S)
+
+    async def slow() -> str:
+        await asyncio.sleep(0.15)
+        return "answer"
+
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    assert await cache.get("k", slow) == "answer"
+    miss_s = loop.time() - started
+    started = loop.time()
+    assert await cache.get("k", slow) == "answer"
+    hit_s = loop.time() - started
+    assert cache.hits == 1
+    assert hit_s >= miss_s - 0.02
+
+
+async def test_a_hit_waits_no_longer_than_its_requests_deadline() -> None:
+    index = Index()
+    cache = ResultCache[str](index.read, timeout_s=WAIT_S)
+
+    async def slow() -> str:
+        await asyncio.sleep(0.5)
+        return "answer"
+
+    await cache.get("k", slow)
+
+    async def hurried() -> str:
+        start_deadline(0.1)
+        return await cache.get("k", slow)
+
+    started = asyncio.get_running_loop().time()
+    assert await hurried() == "answer"
+    assert asyncio.get_running_loop().time() - started < 0.3

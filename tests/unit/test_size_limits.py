@@ -84,4 +84,5 @@ def test_the_server_flags_match_the_documented_limits() -> None:
         "--limit-concurrency=1000",
         "--timeout-keep-alive=5",
         "--no-access-log",
+        "--no-proxy-headers",
     ]

@@ -8,13 +8,15 @@ to the network.
 from __future__ import annotations
 
 import json
+import os
+import time
 from pathlib import Path
 
 import httpx
 import msgspec
 import pytest
 
-from indexer.fetch import fetch_url
+from indexer.fetch import fetch_url, read_file
 from indexer.load import LOADERS
 from indexer.records import SourceConfig, SourceLoadError
 from indexer.sources.hsds import json_form as hsds
@@ -143,3 +145,23 @@ def test_hsds_pages_are_followed_to_the_last(tmp_path: Path) -> None:
         ("https://hsds.example/services?page=2", ["service-2"]),
         ("https://hsds.example/services?page=3", ["service-3"]),
     ]
+
+
+def test_a_fifo_is_refused_at_once_instead_of_read_forever(tmp_path: Path) -> None:
+    fifo = tmp_path / "feed.json"
+    os.mkfifo(fifo)
+    started = time.monotonic()
+    with pytest.raises(SourceLoadError, match=r"feed\.json: not a regular file"):
+        read_file(fifo)
+    assert time.monotonic() - started < 1.0
+
+
+def test_a_directory_is_not_a_source_file(tmp_path: Path) -> None:
+    with pytest.raises(SourceLoadError, match="not a regular file"):
+        read_file(tmp_path)
+
+
+def test_a_regular_file_is_read_whole(tmp_path: Path) -> None:
+    path = tmp_path / "feed.json"
+    path.write_bytes(b"[]" * 1_000_000)
+    assert read_file(path) == b"[]" * 1_000_000

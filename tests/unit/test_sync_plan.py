@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import msgspec
+import pytest
 
 from indexer.dedupe import StoredDocument, finalize
 from indexer.records import SourceConfig
 from indexer.sources.bmlt import semantic as bmlt
-from indexer.sync import member_records, plan_sync, records_by_source
+from indexer.sync import member_records, plan_sync, records_by_source, shrink_problem
 from service.contract.documents import IndexedDocument, document_decoder, document_encoder
 from service.search.indexed import to_indexed
 from tests.unit.test_dedupe import MAYHILL_MH, MAYHILL_SU
@@ -89,3 +90,24 @@ def test_live_documents_give_back_their_source_records() -> None:
     # A record read back is the record that was stored, so it hashes the same again.
     assert finalize(grouped["other"]) == finalize(OTHER)
     assert document_decoder.decode(document_encoder.encode(merged)).also_from == (su.provenance,)
+
+
+@pytest.mark.parametrize(
+    ("live", "new", "refused"),
+    [
+        (0, 0, False),
+        (10, 10, False),
+        (10, 12, False),
+        (2038, 0, True),
+        (1, 0, True),
+        (10, 6, False),
+        (10, 4, True),
+        (100, 51, False),
+        (100, 49, True),
+        # A small source losing a few records is ordinary churn.
+        (6, 2, False),
+        (8, 3, True),
+    ],
+)
+def test_a_source_that_shrinks_too_much_is_refused(live: int, new: int, refused: bool) -> None:
+    assert (shrink_problem(live, new) is not None) == refused
