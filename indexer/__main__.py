@@ -1,7 +1,8 @@
 """`python -m indexer` / `pathways-indexer`: load, validate, normalize and publish sources.
 
 Commands: `index` rebuilds the whole index (staging index + swap), `sync` refreshes one or
-all sources in the live index record by record (indexer/sync.py), `validate` publishes nothing.
+all sources in the live index record by record (indexer/sync.py), `validate` publishes nothing,
+`coverage` writes docs/coverage.md and its map (indexer/coverage/).
 
 Exit codes: 0 published (rejected records, if any, are listed); 1 bad data: a source could
 not be read, so nothing was published (with --strict, any rejected record too); 2
@@ -22,6 +23,7 @@ from typing import TextIO
 
 from tqdm import tqdm
 
+from indexer.coverage.write import write_coverage
 from indexer.load import load_sources, read_sources_file
 from indexer.pipeline import GeocoderOptions, add_geocoder_arguments, placing, prepare, store
 from indexer.publish import PublishError, publish
@@ -42,6 +44,7 @@ def _parser() -> argparse.ArgumentParser:
         ("index", "load every source and publish the index"),
         ("validate", "load and validate every source; publish nothing"),
         ("sync", "refresh one or all sources in the live index (adds, updates, deletes)"),
+        ("coverage", "write the coverage report (docs/coverage.md and its map); publish nothing"),
     ):
         cmd = sub.add_parser(name, help=help_text)
         cmd.add_argument(
@@ -64,6 +67,9 @@ def _parser() -> argparse.ArgumentParser:
         "--allow-shrink",
         action="store_true",
         help="sync a source even when it lost most of its records (or all of them)",
+    )
+    sub.choices["coverage"].add_argument(
+        "--out", type=Path, default=PROJECT_ROOT / "docs" / "coverage.md"
     )
     return parser
 
@@ -118,6 +124,9 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
     except SourceLoadError as exc:
         print(f"error: {exc}", file=out)
         return EXIT_BAD_DATA
+    if documents is not None and args.command == "coverage":
+        write_coverage(documents, args.out)
+        print(f"coverage report written to {args.out}", file=out)
     if documents is not None and args.command == "index":
         if not args.meili_url:
             print("error: no Meilisearch: set PATHWAYS_MEILI_URL or pass --meili-url", file=out)

@@ -18,7 +18,7 @@ from indexer.sources.hsds import json_form as hsds
 from indexer.sources.hsds import tabular as hsds_tabular
 from indexer.sources.meeting_guide import feed as meeting_guide
 from indexer.sources.pathways import seed as pathways
-from indexer.sources.treatment import findtreatment, findtreatment_json, hrsa, samhsa
+from indexer.sources.treatment import findtreatment, findtreatment_json, hrsa, moud, samhsa
 
 Loader = Callable[[SourceConfig, Path], SourceLoad]
 
@@ -28,6 +28,7 @@ LOADERS: Final[dict[str, Loader]] = {
     "samhsa_su": samhsa.load,
     "samhsa_mh": samhsa.load,
     "samhsa_otp": samhsa.load,
+    "samhsa_moud": moud.load,
     "findtreatment": findtreatment.load,
     "hrsa_fqhc": hrsa.load,
     "dc_shelters": housing.load,

@@ -157,6 +157,9 @@ def normalize_url(value: object) -> str | None:
     return None
 
 
+COORDINATE_DECIMALS: Final = 8
+
+
 def parse_coordinate(value: object, *, low: float, high: float) -> float | None:
     """A coordinate from a number or a numeric string, within [low, high]; else None."""
     if value is None or isinstance(value, bool):
@@ -167,7 +170,10 @@ def parse_coordinate(value: object, *, low: float, high: float) -> float | None:
         return None
     if number != number or not low <= number <= high:  # NaN or out of range
         return None
-    return number
+    # 8 decimals is about 1 mm. Feeds write up to 17 significant digits (nwta's
+    # -101.84852280000001), which Meilisearch reads back one unit in the last place off,
+    # so the document's hash would change on every round trip through the index.
+    return round(number, COORDINATE_DECIMALS)
 
 
 def unique(values: Iterable[str]) -> tuple[str, ...]:

@@ -37,6 +37,9 @@ class SourceConfig(Base, frozen=True, kw_only=True):
     online_timezone: str | None = None
     # Meeting feeds: the fellowship whose needs and organization every meeting shares.
     fellowship: str | None = None
+    # The US states the publisher serves, when it says so: an online meeting whose
+    # (placeholder) address is elsewhere serves these states instead.
+    states: tuple[str, ...] = ()
     homepage: str | None = None
     # When the data was taken from its publisher, for records that carry no date of their own.
     updated_at: str | None = None

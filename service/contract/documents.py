@@ -109,6 +109,9 @@ class ServiceArea(Base, frozen=True, kw_only=True):
 
     nationwide: bool = False
     states: tuple[StateCode, ...] = ()
+    # The town an online group names as its own (city level, approximate): clients that
+    # list every meeting under a place (Meeting Guide apps, TSML UI) need one.
+    locality: Address | None = None
 
 
 class Contact(Base, frozen=True, kw_only=True):

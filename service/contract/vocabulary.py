@@ -67,6 +67,14 @@ NEEDS: Final = _vocab(
     ("peer_support", "Peer support", "Apoyo entre pares"),
     ("detox", "Detox / withdrawal management", "Desintoxicación / manejo de abstinencia"),
     ("moud", "Medication for opioid use disorder", "Medicamentos para el trastorno por opioides"),
+    # The three medications by name, with the brand names people ask for.
+    (
+        "buprenorphine",
+        "Buprenorphine (Suboxone, Sublocade)",
+        "Buprenorfina (Suboxone, Sublocade)",
+    ),
+    ("methadone", "Methadone", "Metadona"),
+    ("naltrexone", "Naltrexone (Vivitrol)", "Naltrexona (Vivitrol)"),
     ("counseling", "Counseling", "Consejería"),
     ("outpatient", "Outpatient treatment", "Tratamiento ambulatorio"),
     ("residential", "Residential treatment", "Tratamiento residencial"),

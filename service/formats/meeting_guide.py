@@ -14,7 +14,10 @@ Other choices:
   the `TC` type), else `hybrid`, `in_person`, or `online` (a meeting by phone only is
   `online`, as in TSML); it is left out when the source did not say how people attend.
 - `latitude` / `longitude` only for meetings people attend in person, and only when the
-  document has a point; an online meeting has no address.
+  document has a point. An online meeting has no venue: it is written under the town of its
+  service area (`service_area.locality`, else its state) with `approximate: "yes"`, because
+  meeting finders drop a meeting with no place at all (TSML UI: "no address information")
+  and `approximate` tells them not to show it in person.
 - `end_time` `24:00` (until midnight) is written `23:59`: the spec's times stop at 23:59.
 - `updated` is the source's last update as `YYYY-MM-DD HH:MM:SS` (midnight for a date).
 - `regions` is `[state, city]` (or `[city]`) of the meeting's address, for the region menus
@@ -31,7 +34,7 @@ from typing import Any, Final, Literal
 
 import msgspec
 
-from service.contract.documents import IndexDocument, TimeSlot, Weekday
+from service.contract.documents import Address, IndexDocument, TimeSlot, Weekday
 from service.formats.meeting_guide_types import type_codes
 
 AttendanceOption = Literal["in_person", "online", "hybrid", "inactive"]
@@ -48,7 +51,7 @@ DAY_NUMBERS: Final[dict[Weekday, int]] = {
 }
 # Part of the feed's ETag: change it whenever the mapping changes, so that clients holding
 # a cached feed get the new one even though the index has not changed.
-FORMAT_VERSION: Final = "meeting-guide/1"
+FORMAT_VERSION: Final = "meeting-guide/2"
 MAX_SLUG_CHARS: Final = 64
 MAX_NAME_CHARS: Final = 255
 _HASH_CHARS: Final = 8
@@ -132,8 +135,20 @@ def updated(value: str | None) -> str | None:
     return moment.strftime("%Y-%m-%d %H:%M:%S")
 
 
+def _remote_place(doc: IndexDocument) -> Address | None:
+    """The city-level place an online meeting is listed under, if its service area has one."""
+    area = doc.service_area
+    if area is None:
+        return None
+    if area.locality is not None:
+        return area.locality
+    if len(area.states) == 1:
+        return Address(state=area.states[0], formatted=area.states[0], approximate=True)
+    return None
+
+
 def _place_fields(doc: IndexDocument) -> dict[str, Any]:
-    address = doc.address
+    address = doc.address or _remote_place(doc)
     fields: dict[str, Any] = {}
     if address is not None:
         fields = {
@@ -146,7 +161,7 @@ def _place_fields(doc: IndexDocument) -> dict[str, Any]:
             "postal_code": address.postal_code,
             "country": address.country,
             "approximate": "yes" if address.approximate else "no",
-            "regions": [r for r in (address.state, address.city) if r] if address.city else [],
+            "regions": [r for r in (address.state, address.city) if r],
         }
     if doc.geo is not None and "in_person" in doc.attendance:
         fields["latitude"] = doc.geo.lat

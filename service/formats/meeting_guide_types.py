@@ -11,7 +11,8 @@ Choices:
 - Only codes of the official `types.json` (code4recovery/spec v1.1.9) and its proposed codes
   (`BV-I`, `D-HOH`, `LO-I`, `QSL`, `RSL`) are written. The legacy `ONL` never is: online
   meetings say so with `conference_url` / `conference_phone` and `attendance_option`.
-- `TC` is written for a temporarily closed listing.
+- `TC` is written for a temporarily closed listing, and for an online meeting whose venue is
+  closed (the tag "Location Temporarily Closed").
 - `lgbtq` is written as `LGBTQ` only when no more specific code (G, L, BI, T, NB) is.
 - `indigenous` is written as `N` (Native American), the code US feeds use; `NDG` reads back
   the same way.
@@ -114,6 +115,11 @@ TAG_CODES: Final[dict[str, str]] = {
     "Tradition Study": "TR",
     "Cross Talk Permitted": "XT",
     "Loners / Isolationists": "LO-I",
+    # A meeting that still meets online while its venue is closed.
+    "Location Temporarily Closed": "TC",
+    # Al-Anon's Alateen is the spec's Young People; its other own codes (POA, AC) mean
+    # something else in the spec, so they are not written.
+    "Alateen": "Y",
     # Communities and sign languages more specific than our vocabulary.
     "Gay": "G",
     "Lesbian": "L",

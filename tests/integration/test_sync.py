@@ -287,3 +287,23 @@ def test_merged_listings_follow_their_sources(
     assert ("also_from" not in mayhill, mayhill["needs"]) == (True, ["mental_health"])
     highland = next(i for i, d in before.items() if d["name"] == "Highland Ridge Hospital")
     assert after[highland] == before[highland]
+
+
+def test_a_sync_of_one_source_right_after_an_index_finds_no_other_difference(
+    meili_server: ManagedMeilisearch, tmp_path: Path
+) -> None:
+    # nwta writes coordinates with 17 significant digits, which Meilisearch reads back one
+    # unit in the last place off; aasfmarin is mostly online meetings without coordinates.
+    for name in ("nwta.json", "aasfmarin.json"):
+        shutil.copy(SEED / "meeting_guide" / name, tmp_path / name)
+    extra = "".join(
+        FEED.replace('"benlomond"', f'"{stem}"', 1).format(where=f'path = "{stem}.json"')
+        for stem in ("nwta", "aasfmarin")
+    )
+    sources = meetings_folder(tmp_path)
+    sources.write_text(sources.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    index = built_index(meili_server, sources)
+    code, output = sync(meili_server, index, sources, "--source", "benlomond")
+    assert code == 0, output
+    assert "0 documents changed" in output
+    assert "left alone" not in output

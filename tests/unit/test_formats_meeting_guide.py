@@ -193,13 +193,22 @@ def test_in_person_meeting_has_its_venue_and_point() -> None:
     assert entry.regions == ["PA", "Woodlyn"]
 
 
-def test_online_meeting_has_no_address_and_no_point() -> None:
+def test_online_meeting_has_its_town_approximate_and_no_point() -> None:
     doc = real_doc("aasepia", "shoulder-shoulder-group-Sun12am")
     [entry] = feed_entries(doc)
     assert entry.attendance_option == "online"
     assert entry.conference_url is not None
     assert entry.conference_phone == "+13017158592,,503536771#"
-    assert entry.formatted_address is None
+    # TSML UI drops a meeting without any place; `approximate` keeps it out of in-person.
+    assert (entry.formatted_address, entry.city, entry.state) == (
+        "Philadelphia, PA",
+        "Philadelphia",
+        "PA",
+    )
+    assert entry.approximate == "yes"
+    assert entry.address is None
+    assert entry.location is None
+    assert entry.regions == ["PA", "Philadelphia"]
     assert entry.latitude is None
     assert entry.longitude is None
 
@@ -275,3 +284,59 @@ def test_the_draft_schema_accepts_its_example_but_not_its_own_dial_string() -> N
     dial = {"name": "x", "slug": "x", "conference_phone": "+1234567890,1234#"}
     assert len(errors(meeting_guide_validator(relaxed=False), [dial])) == 1
     assert errors(meeting_guide_validator(relaxed=True), [dial]) == []
+
+
+def _reimported(doc: IndexDocument, source_id: str) -> IndexDocument:
+    """A document written as Meeting Guide and read back by our own importer."""
+    [entry] = feed_entries(doc)
+    return to_document(msgspec.to_builtins(entry), SOURCES[source_id])
+
+
+@pytest.mark.parametrize(
+    ("source_id", "slug"),
+    [
+        pytest.param("aasepia", "shoulder-shoulder-group-Sun12am", id="online-and-phone"),
+        pytest.param("aasepia", "key-willingness-sunday", id="phone-only"),
+        pytest.param("sf-airtable", "recRnT5GAH6lbuI0c", id="online-venue-closed"),
+        pytest.param("al-anon-ma", "30674572-beverly-alateen", id="alateen"),
+        pytest.param("al-anon-ma", "30712973-northampton-alateen-group", id="hybrid"),
+    ],
+)
+def test_attendance_status_and_area_survive_a_round_trip(source_id: str, slug: str) -> None:
+    doc = real_doc(source_id, slug)
+    back = _reimported(doc, source_id)
+    assert (back.attendance, back.status) == (doc.attendance, doc.status)
+    assert back.service_area == doc.service_area
+    assert set(back.communities) == set(doc.communities)
+    closed = "Location Temporarily Closed"
+    assert (closed in back.tags) == (closed in doc.tags)
+
+
+def test_phone_only_meeting_is_written_online_with_its_dial_in_and_no_link() -> None:
+    [entry] = feed_entries(real_doc("aasepia", "key-willingness-sunday"))
+    assert entry.attendance_option == "online"
+    assert entry.conference_url is None
+    assert entry.conference_phone is not None
+
+
+def test_online_meeting_with_a_closed_venue_is_written_with_tc() -> None:
+    doc = real_doc("sf-airtable", "recRnT5GAH6lbuI0c")
+    [entry] = feed_entries(doc)
+    assert doc.status == "active"
+    assert entry.attendance_option == "online"
+    assert "TC" in entry.types
+
+
+def test_online_meeting_with_a_placeholder_address_is_written_under_the_source_state() -> None:
+    [entry] = feed_entries(real_doc("al-anon-ma", "30793560-keep-it-simple-afg-formerly-medford"))
+    assert (entry.formatted_address, entry.city, entry.state) == ("MA", None, "MA")
+    assert entry.approximate == "yes"
+    assert entry.regions == ["MA"]
+
+
+def test_al_anon_codes_are_written_with_the_spec_meaning_only() -> None:
+    alateen = feed_entries(real_doc("al-anon-ma", "30813985-hope-a-day-at-a-time-alateen"))[0]
+    parents = feed_entries(real_doc("al-anon-ma", "25037-par-ents-afg"))[0]
+    assert "Y" in alateen.types
+    # POA would read back as "Proof of Attendance" in any Meeting Guide client.
+    assert "POA" not in parents.types

@@ -85,7 +85,16 @@ REAL_CASES = [
             "attendance": ["online", "phone"],
             "address": ABSENT,
             "_geo": ABSENT,
-            "service_area": {"states": ["PA"]},
+            # The city stays, city-level only, for clients that list meetings by place.
+            "service_area": {
+                "states": ["PA"],
+                "locality": {
+                    "city": "Philadelphia",
+                    "state": "PA",
+                    "formatted": "Philadelphia, PA",
+                    "approximate": True,
+                },
+            },
             "languages": ["en"],
             "tags": ["Open", "Big Book", "Discussion", "Philadelphia County", "Philadelphia"],
             "contact": {
@@ -233,7 +242,14 @@ REAL_CASES = [
             "status": "active",
             "address": ABSENT,
             "service_area": ABSENT,  # no state in this feed
-            "tags": ["Open", "12 Steps & 12 Traditions", "San Francisco", "Bernal Hts"],
+            # The venue's closure is kept, so feeds written from the index say TC again.
+            "tags": [
+                "Open",
+                "12 Steps & 12 Traditions",
+                "Location Temporarily Closed",
+                "San Francisco",
+                "Bernal Hts",
+            ],
             "contact": {
                 "meeting_url": (
                     "https://us02web.zoom.us/meeting/register/tZEufu6trD4uGdNZ4gVO0fDkBie6Qb7J4Za7"
@@ -430,13 +446,24 @@ def test_parse_updated(value: object, expected: str | None) -> None:
         ({**CITY}, [], "active", True, False),
         ({**STREET, "approximate": "yes", **ZOOM}, ["online"], "active", False, False),
         ({**CITY, "attendance_option": "in_person"}, ["in_person"], "active", True, True),
+        # TSML states `online` for any conference field: a dial-in alone is by phone.
+        ({**STREET, "attendance_option": "online", **DIAL_IN}, ["phone"], "active", False, False),
+        ({**CITY, "types": ["ONL"], **DIAL_IN}, ["phone"], "active", False, False),
         (
-            {**STREET, "attendance_option": "online", **DIAL_IN},
-            ["online", "phone"],
+            {**STREET, "types": ["ONL"], **DIAL_IN},
+            ["hybrid", "in_person", "phone"],
             "active",
-            False,
-            False,
+            True,
+            True,
         ),
+        (
+            {**STREET, "attendance_option": "hybrid", **DIAL_IN},
+            ["hybrid", "in_person", "phone"],
+            "active",
+            True,
+            True,
+        ),
+        ({**CITY, "attendance_option": "online"}, ["online"], "active", False, False),
         (
             {**STREET, "attendance_option": "hybrid"},
             ["hybrid", "in_person", "online"],

@@ -36,7 +36,7 @@ from indexer.normalize import (
 )
 from indexer.records import RecordError, SourceConfig
 from indexer.sources.bmlt.formats import CLOSED_VENUE, HYBRID, VIRTUAL, MeetingFormats
-from indexer.sources.meeting_guide.feed import FELLOWSHIPS
+from indexer.sources.meeting_guide.fellowships import FELLOWSHIPS
 from indexer.sources.meeting_guide.place import default_country
 from indexer.sources.parts import format_address, source_kind
 from service.contract.documents import (

@@ -3,9 +3,14 @@
 Choices worth knowing:
 - Online- or phone-only meetings get no address and no `_geo`: the city centre many feeds
   attach to them is not a venue (TSML #62 #95). Their US state, when known, becomes a
-  `service_area`, and the feed's region names become tags so a search for the city still
-  finds them. A meeting whose attendance the feed does not state keeps its (approximate)
-  address but no `_geo`.
+  `service_area` with the city as its `locality`, and the feed's region names become tags
+  so a search for the city still finds them. When the source names its states
+  (`states` in the sources file) and the address is in another one, the address is a
+  placeholder: the source's states are the service area and no locality is kept. A meeting
+  whose attendance the feed does not state keeps its (approximate) address but no `_geo`.
+- An online meeting whose venue is temporarily closed (`TC` with a link or dial-in) is
+  active, and keeps `TC` as the tag "Location Temporarily Closed" so feeds written from
+  the index say it again.
 - Physical accessibility (wheelchair, accessible bathroom, childcare, fragrance free) is
   dropped when the feed says the meeting is online or by phone only (TSML users' complaint:
   "wheelchair accessible" on a Zoom meeting).
@@ -30,7 +35,6 @@ from indexer.fetch import read_file, source_bytes
 from indexer.normalize import (
     clean_text,
     make_id,
-    normalize_phone,
     normalize_url,
     parse_coordinate,
     scrub_personal,
@@ -38,20 +42,23 @@ from indexer.normalize import (
     with_keywords,
 )
 from indexer.records import RecordError, SourceConfig, SourceLoad, SourceLoadError
-from indexer.sources.harness import Kept, Record, RecordLoop, at_indexes
+from indexer.sources.harness import Kept, Mapped, Record, RecordLoop, at_indexes
 from indexer.sources.json_input import decode_json, json_type
+from indexer.sources.meeting_guide.fellowships import FELLOWSHIP_CODES, fellowship_of
 from indexer.sources.meeting_guide.place import (
     Attendance,
+    Conference,
     Place,
     attendance,
-    conference_url,
     default_country,
+    read_conference,
     read_place,
 )
 from indexer.sources.meeting_guide.schedule import parse_schedule
 from indexer.sources.meeting_guide.types import MeetingTypes, map_types, type_codes
 from indexer.sources.meeting_guide.types import unknown_type_codes as unknown_type_codes
 from service.contract.documents import (
+    Address,
     Contact,
     GeoPoint,
     IndexDocument,
@@ -61,18 +68,12 @@ from service.contract.documents import (
 )
 from service.contract.vocabulary import KINDS
 
-# Fellowship -> (needs, organization) shared by all of a feed's meetings.
-FELLOWSHIPS: Final[dict[str, tuple[tuple[str, ...], str | None]]] = {
-    "AA": (("alcohol", "peer_support"), "Alcoholics Anonymous"),
-    "NA": (("drugs", "peer_support"), "Narcotics Anonymous"),
-    "Al-Anon": (("family_friends", "peer_support"), "Al-Anon Family Groups"),
-    "EDA": (("eating_disorder", "peer_support"), "Eating Disorders Anonymous"),
-}
-_ANY_FELLOWSHIP: Final[tuple[tuple[str, ...], str | None]] = (("peer_support",), None)
 # Needs a venue to be useful; meaningless for a meeting nobody attends in person.
 _PHYSICAL_ACCESS: Final = frozenset(
     {"wheelchair", "accessible_bathroom", "childcare", "fragrance_free"}
 )
+# The name of `TC` in the crosswalk, kept as a tag on meetings that still meet remotely.
+VENUE_CLOSED_TAG: Final = "Location Temporarily Closed"
 _UPDATED_FORMATS: Final = (
     ("%Y-%m-%d %H:%M:%S", True),
     ("%Y-%m-%dT%H:%M:%S", True),
@@ -100,14 +101,15 @@ def load(source: SourceConfig, root: Path) -> SourceLoad:
     records = decode_feed(source_bytes(source, root), source.location)
     loop = RecordLoop(source, _meeting, on_duplicate=_repeated_slug)
     result = loop.run(at_indexes(source.location, records))
-    result.unknown_codes = dict(unknown_type_codes(records))
+    overrides = FELLOWSHIP_CODES.get(source.fellowship or "", {})
+    result.unknown_codes = dict(unknown_type_codes(records, overrides))
     return result
 
 
-def _meeting(record: object, source: SourceConfig) -> IndexDocument:
+def _meeting(record: object, source: SourceConfig) -> Mapped:
     if not isinstance(record, dict):
         raise RecordError(f"a meeting must be an object, got {json_type(record)}")
-    return to_document(record, source)
+    return to_mapped(record, source)
 
 
 def _repeated_slug(kept: Kept, doc: IndexDocument, _record: Record[Any]) -> str:
@@ -165,7 +167,7 @@ def _timezone(record: Mapping[str, Any], source: SourceConfig) -> str | None:
     return name
 
 
-def _contact(record: Mapping[str, Any]) -> Contact:
+def _contact(record: Mapping[str, Any], conference: Conference) -> Contact:
     notes = " ".join(
         text
         for text in (
@@ -184,8 +186,8 @@ def _contact(record: Mapping[str, Any]) -> Contact:
     )
     return Contact(
         website=website,
-        meeting_url=conference_url(record.get("conference_url")),
-        meeting_phone=normalize_phone(record.get("conference_phone")),
+        meeting_url=conference.url,
+        meeting_phone=conference.phone,
         meeting_notes=scrub_personal(notes or None),
     )
 
@@ -211,14 +213,42 @@ def _languages(types: MeetingTypes, place: Place, source: SourceConfig) -> tuple
     return ("en",) if country in ("US", "CA") else ()
 
 
-def _location_fields(record: Mapping[str, Any], place: Place, att: Attendance) -> dict[str, Any]:
+def _locality(address: Address | None) -> Address | None:
+    """The city-level part of a remote meeting's address: no venue, no street."""
+    if address is None or address.city is None:
+        return None
+    region = " ".join(p for p in (address.state, address.postal_code) if p)
+    return Address(
+        city=address.city,
+        state=address.state,
+        postal_code=address.postal_code,
+        country=address.country,
+        formatted=", ".join(p for p in (address.city, region) if p),
+        approximate=True,
+    )
+
+
+def _remote_area(place: Place, source: SourceConfig) -> ServiceArea | None:
+    """Where a remote meeting serves: its state, unless the source says it is elsewhere."""
+    if source.states and place.state not in source.states:
+        return ServiceArea(states=source.states)
+    if place.state is None and place.country not in (None, "US"):
+        locality = _locality(place.address)
+        return ServiceArea(locality=locality) if locality else None
+    if place.state is None:
+        return ServiceArea(states=source.states) if source.states else None
+    return ServiceArea(states=(place.state,), locality=_locality(place.address))
+
+
+def _location_fields(
+    record: Mapping[str, Any], place: Place, att: Attendance, source: SourceConfig
+) -> dict[str, Any]:
     """Address, `_geo` and service area for the attendance the feed states."""
     if att.physical:
         return {"address": place.address, "geo": _geo(record)}
-    area = ServiceArea(states=(place.state,)) if place.state else None
     # Attendance unknown: keep the feed's (approximate) place, but put no pin on a map.
     address = place.address if not att.modes else None
-    return {"address": address, "geo": None, "service_area": area}
+    return {"address": address, "geo": None, "service_area": _remote_area(place, source)}
 
 
 def _provenance(record: Mapping[str, Any], source: SourceConfig, slug: str) -> Provenance:
@@ -234,20 +264,29 @@ def _provenance(record: Mapping[str, Any], source: SourceConfig, slug: str) -> P
 
 def to_document(record: Mapping[str, Any], source: SourceConfig) -> IndexDocument:
     """One meeting as an IndexDocument, not yet checked by `validate_document`; or RecordError."""
+    return to_mapped(record, source).documents[0]
+
+
+def to_mapped(record: Mapping[str, Any], source: SourceConfig) -> Mapped:
+    """One meeting's document and what was dropped from it; or RecordError."""
     raw_name = record.get("name")
     name = clean_text(raw_name) if isinstance(raw_name, str | int) else None
     if name is None:
         raise RecordError("missing name")
     slug = _slug(record)
-    types = map_types(type_codes(record.get("types")))
+    overrides = FELLOWSHIP_CODES.get(source.fellowship or "", {})
+    types = map_types(type_codes(record.get("types")), overrides)
     place = read_place(record, fallback_country=default_country(source.timezone))
-    att = attendance(record, types, street_level=place.street_level)
-    needs, organization = FELLOWSHIPS.get(source.fellowship or "", _ANY_FELLOWSHIP)
+    conference = read_conference(record)
+    att = attendance(record, types, conference, street_level=place.street_level)
+    needs, organization = fellowship_of(source.fellowship)
     access = types.accessibility
     if att.modes and "in_person" not in att.modes:
         access = tuple(code for code in access if code not in _PHYSICAL_ACCESS)
-    location = _location_fields(record, place, att)
+    location = _location_fields(record, place, att, source)
     regions = _regions(record) if location["address"] is None else ()
+    if types.temporarily_closed and att.status == "active":
+        regions = (VENUE_CLOSED_TAG, *regions)
     doc = IndexDocument(
         id=make_id(source.id, slug),
         kind=_kind(source),
@@ -263,8 +302,8 @@ def to_document(record: Mapping[str, Any], source: SourceConfig) -> IndexDocumen
         tags=unique((*types.tags, *regions)),
         status=att.status,
         schedule=parse_schedule(record, timezone=_timezone(record, source)),
-        contact=_contact(record),
+        contact=_contact(record, conference),
         provenance=_provenance(record, source, slug),
         **location,
     )
-    return with_keywords(doc)
+    return Mapped(documents=(with_keywords(doc),), warnings=conference.warnings)

@@ -3,9 +3,14 @@
 Attendance is never inferred beyond what the feed says (tsml-ui #460, 12-step-meeting-list
 #1716): `attendance_option` wins when present; otherwise a conference URL or the `ONL`
 type says online, a conference phone says phone, a street-level address says in person,
-and `TC` says the location is closed. An address is street-level when the feed says
-`approximate: "no"`, or, without that flag, when it names more than a city (a street
-part before the city, or a house number).
+and `TC` says the location is closed. A meeting with a dial-in but no link is by phone,
+whatever `attendance_option` or `ONL` says (TSML sets both for any conference field). An
+address is street-level when the feed says `approximate: "no"`, or, without that flag, when
+it names more than a city (a street part before the city, or a house number).
+
+Conference fields that cannot work are dropped with a warning: a dial-in with fewer than 10
+digits (`+11`; TSML UI refuses the same), and the placeholder meeting ID `1234567890` that a
+site's staging copy puts in every link and dial-in.
 """
 
 from __future__ import annotations
@@ -69,6 +74,9 @@ _CA_POSTAL: Final = re.compile(r"^(?:[A-Za-z]{2}\.?\s+)?([A-Za-z]\d[A-Za-z])\s?(
 _BARE_POSTAL: Final = re.compile(r"^\d{4,5}$")
 _HOUSE_NUMBER: Final = re.compile(r"^\d+[A-Za-z]?\s+\S")
 _URL_SEPARATORS: Final = re.compile(r"[\s,;]+")
+_NOT_DIGIT: Final = re.compile(r"\D")
+_MIN_DIAL_DIGITS: Final = 10
+_PLACEHOLDER_MEETING_ID: Final = "1234567890"
 # `approximate` as feeds write it -> whether the address is street-level.
 _APPROXIMATE: Final = {"yes": False, "true": False, "no": True, "false": True}
 
@@ -213,6 +221,37 @@ def conference_url(value: object) -> str | None:
     return next(links, None)
 
 
+class Conference(msgspec.Struct, frozen=True, kw_only=True):
+    """A meeting's link and dial-in that can work, and what was dropped."""
+
+    url: str | None = None
+    phone: str | None = None
+    warnings: tuple[str, ...] = ()
+
+
+def _placeholder(text: str) -> bool:
+    return _PLACEHOLDER_MEETING_ID in _NOT_DIGIT.sub("", text)
+
+
+def read_conference(record: Mapping[str, Any]) -> Conference:
+    """The link and dial-in of a meeting, without junk numbers and placeholder IDs."""
+    warnings: list[str] = []
+    url = conference_url(record.get("conference_url"))
+    if url is not None and _placeholder(url):
+        warnings.append(f"conference_url {url!r} has a placeholder meeting ID: dropped")
+        url = None
+    raw_phone = clean_text(record.get("conference_phone"))
+    phone = normalize_phone(raw_phone)
+    if raw_phone is not None and phone is not None:
+        if len(_NOT_DIGIT.sub("", raw_phone)) < _MIN_DIAL_DIGITS:
+            warnings.append(f"conference_phone {raw_phone!r} is not a phone number: dropped")
+            phone = None
+        elif _placeholder(raw_phone):
+            warnings.append(f"conference_phone {raw_phone!r} has a placeholder meeting ID: dropped")
+            phone = None
+    return Conference(url=url, phone=phone, warnings=tuple(warnings))
+
+
 def _modes(option: str, *, online: bool, phone: bool) -> tuple[str, ...]:
     remote = (("online",) if online else ()) + (("phone",) if phone else ())
     if option == "hybrid":
@@ -222,13 +261,20 @@ def _modes(option: str, *, online: bool, phone: bool) -> tuple[str, ...]:
     return ("in_person",)
 
 
-def attendance(record: Mapping[str, Any], types: MeetingTypes, *, street_level: bool) -> Attendance:
+def attendance(
+    record: Mapping[str, Any],
+    types: MeetingTypes,
+    conference: Conference,
+    *,
+    street_level: bool,
+) -> Attendance:
     """The attendance modes and status the feed states; see the module docstring."""
-    phone = normalize_phone(record.get("conference_phone")) is not None
-    online = conference_url(record.get("conference_url")) is not None or types.online
+    phone = conference.phone is not None
+    linked = conference.url is not None
+    online = linked or (types.online and not phone)
     option = (clean_text(record.get("attendance_option")) or "").casefold()
     if option in ("hybrid", "online"):
-        modes = _modes(option, online=True, phone=phone)
+        modes = _modes(option, online=linked or not phone, phone=phone)
         return Attendance(modes=modes, status="active", physical=option == "hybrid")
     if option == "in_person":
         return Attendance(modes=("in_person",), status="active", physical=True)

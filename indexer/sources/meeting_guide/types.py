@@ -196,14 +196,26 @@ def type_codes(value: object) -> list[str]:
     return codes
 
 
-def lookup(code: str) -> TypeCode | None:
-    """The crosswalk entry of a code, whatever its case."""
+NO_OVERRIDES: Final[Mapping[str, TypeCode]] = {}
+
+
+def lookup(code: str, overrides: Mapping[str, TypeCode] = NO_OVERRIDES) -> TypeCode | None:
+    """The entry of a code, whatever its case: the fellowship's own meaning, else the spec's."""
+    own = overrides.get(code) or overrides.get(code.upper())
+    if own is not None:
+        return own
     key = _BY_UPPER.get(code.upper())
     return CROSSWALK[key] if key is not None else None
 
 
-def map_types(codes: Iterable[str]) -> MeetingTypes:
-    """Fold type codes into vocabulary values, tags and the online / closed signals."""
+def map_types(
+    codes: Iterable[str], overrides: Mapping[str, TypeCode] = NO_OVERRIDES
+) -> MeetingTypes:
+    """Fold type codes into vocabulary values, tags and the online / closed signals.
+
+    `overrides` are the codes the feed's fellowship reads its own way
+    (indexer/sources/meeting_guide/fellowships.py).
+    """
     fields: dict[str, list[str]] = {
         "languages": [],
         "communities": [],
@@ -215,12 +227,12 @@ def map_types(codes: Iterable[str]) -> MeetingTypes:
     canonical: set[str] = set()
     states_language = False
     for code in codes:
-        entry = lookup(code)
+        entry = lookup(code, overrides)
         if entry is None:
             unknown.append(code)
             tags.append(code)
             continue
-        canonical.add(_BY_UPPER[code.upper()])
+        canonical.add(_BY_UPPER.get(code.upper(), code.upper()))
         if entry.field in fields:
             fields[entry.field].extend(entry.values)
         states_language = states_language or entry.field == "languages"
@@ -239,7 +251,9 @@ def map_types(codes: Iterable[str]) -> MeetingTypes:
     )
 
 
-def unknown_type_codes(records: Iterable[Any]) -> Counter[str]:
+def unknown_type_codes(
+    records: Iterable[Any], overrides: Mapping[str, TypeCode] = NO_OVERRIDES
+) -> Counter[str]:
     """How often each type code outside the crosswalk occurs in a feed's records."""
     counts: Counter[str] = Counter()
     for record in records:
@@ -249,5 +263,5 @@ def unknown_type_codes(records: Iterable[Any]) -> Counter[str]:
             codes = type_codes(record.get("types"))
         except RecordError:
             continue
-        counts.update(code for code in codes if lookup(code) is None)
+        counts.update(code for code in codes if lookup(code, overrides) is None)
     return counts

@@ -88,7 +88,9 @@ _CONNECTORS: Final = frozenset({"of", "for", "and", "the", "de", "del", "y", "&"
 _LANGUAGES: Final = ("en",)  # the locator lists US facilities; other languages are unknown
 
 
-class _Site(msgspec.Struct, frozen=True, kw_only=True):
+class Site(msgspec.Struct, frozen=True, kw_only=True):
+    """A facility's names, address and point as one of the lists gives them."""
+
     name1: str
     name2: str | None
     street: str | None
@@ -100,7 +102,7 @@ class _Site(msgspec.Struct, frozen=True, kw_only=True):
 def to_document(row: Mapping[str, str], source: SourceConfig) -> IndexDocument:
     """One facility row of any of the three SAMHSA lists as a treatment document."""
     fmt = _format(source)
-    site = _otp_site(row) if source.format == "samhsa_otp" else _locator_site(row)
+    site = _otp_site(row) if source.format == "samhsa_otp" else locator_site(row)
     name, organization = display_name(site.name1, site.name2)
     contact, intake = _mh_contact(row) if source.format == "samhsa_mh" else (Contact(), None)
     doc = IndexDocument(
@@ -151,14 +153,15 @@ def _format(source: SourceConfig) -> _Format:
     return fmt
 
 
-def _locator_site(row: Mapping[str, str]) -> _Site:
+def locator_site(row: Mapping[str, str]) -> Site:
+    """The site of a locator row (columns name1, name2, street1... latitude, longitude)."""
     name1 = required_cell(row, "name1", what="facility name")
     name2 = cell(row, "name2")
     street1, street2 = cell(row, "street1"), cell(row, "street2")
     street = ", ".join(p for p in (street1, street2) if p) or None
     city, state = cell(row, "city"), normalize_state(cell(row, "state"))
     postal_code = normalize_zip(cell(row, "zip"))
-    return _Site(
+    return Site(
         name1=name1,
         name2=name2,
         street=street,
@@ -168,12 +171,12 @@ def _locator_site(row: Mapping[str, str]) -> _Site:
     )
 
 
-def _otp_site(row: Mapping[str, str]) -> _Site:
+def _otp_site(row: Mapping[str, str]) -> Site:
     name = required_cell(row, "ID", what="program name")
     street = cell(row, "ADDRESS")
     city, state = cell(row, "CITY"), normalize_state(cell(row, "STATE"))
     postal_code = normalize_zip(cell(row, "POSTAL"))  # text here, sometimes ZIP+4
-    return _Site(
+    return Site(
         name1=name,
         name2=None,
         street=street,
