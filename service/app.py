@@ -19,6 +19,7 @@ from service.api.export import search_csv
 from service.api.feeds import FEED_ROUTER
 from service.api.health import healthz, readyz
 from service.api.hsds import hsds_root, hsds_service, hsds_services
+from service.api.reports import post_report
 from service.api.resources import get_resource
 from service.api.search import search
 from service.api.vocabularies import list_vocabularies
@@ -31,6 +32,7 @@ from service.http.rate_limit import ClientRateLimitMiddleware, RateLimiter
 from service.http.security_headers import add_security_headers
 from service.logs import configure_logging
 from service.places.geocoder import Gazetteer, GazetteerGeocoder
+from service.reporting.guards import FormTokens, ReportLimiter
 from service.schedules.params import Clock, utc_now
 from service.search.client import SearchIndex
 from service.search.freshness import Freshness
@@ -39,6 +41,7 @@ from service.search.nearby import PlaceCaches
 from service.search.query import Limits
 from service.search.result_cache import ResultCache
 from service.settings import Settings, from_env, meili_admin_key
+from service.store.repository import Store
 from service.web.embed import EMBED_ROUTES
 from service.web.pages import PAGE_ROUTES
 
@@ -100,15 +103,20 @@ def create_app(
         app.state.result_cache = ResultCache[bytes](
             index.version, max_entries=settings.result_cache_entries
         )
+        store = _store(settings)
+        app.state.store = store
         try:
             yield
         finally:
             await index.aclose()
+            if store is not None:
+                await store.aclose()
 
     app = Litestar(
         route_handlers=[
             search,
             get_resource,
+            post_report,
             get_calendar,
             list_vocabularies,
             healthz,
@@ -144,6 +152,8 @@ def create_app(
                 "partner_limiter": RateLimiter(),
                 "partners_file": settings.partners_file,
                 "admin_token": settings.admin_token,
+                "form_tokens": FormTokens(),
+                "report_limiter": ReportLimiter(per_hour=settings.reports_per_hour),
             }
         ),
         lifespan=[lifespan],
@@ -166,6 +176,12 @@ def create_app(
     )
     apply_contract(app.openapi_schema, limits=limits)
     return app
+
+
+def _store(settings: Settings) -> Store | None:
+    if settings.database_url is None:
+        return None
+    return Store(settings.database_url, timeout_s=settings.database_timeout_s)
 
 
 def _client_limit(settings: Settings) -> list[ClientRateLimitMiddleware]:
