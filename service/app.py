@@ -105,6 +105,8 @@ def create_app(
         )
         store = _store(settings)
         app.state.store = store
+        if store is not None:
+            await store.start()
         try:
             yield
         finally:

@@ -112,6 +112,28 @@ class ManagedPostgres:
             # Its children (backends) notice the postmaster is gone and exit by themselves.
             time.sleep(0.5)
 
+    def _family(self) -> list[int]:
+        """The postmaster's PID and its children's (the backends), from /proc."""
+        assert self.process is not None
+        root = self.process.pid
+        children = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+                if int(fields[1]) == root:
+                    children.append(int(stat.parent.name))
+        return [root, *children]
+
+    def freeze(self) -> None:
+        """SIGSTOP the server and every backend: connections open, nothing answers."""
+        for pid in self._family():
+            os.kill(pid, signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        """SIGCONT what freeze stopped."""
+        for pid in self._family():
+            os.kill(pid, signal.SIGCONT)
+
     def stop(self) -> None:
         """Stop the server by its PID (fast shutdown) and wait for it."""
         if self.process is not None and self.process.poll() is None:

@@ -92,11 +92,13 @@ async def _values(request: AnyRequest) -> tuple[dict[str, Any], bool]:
 def _check_form(request: AnyRequest, values: dict[str, Any], resource_id: str) -> None:
     # Browsers say where a request comes from; another site's form is refused outright.
     if request.headers.get("sec-fetch-site", "") == "cross-site":
-        raise FormRefusedError("Reports can be sent only from this site's own form.")
+        raise FormRefusedError("Reports can be sent only from this site's own form (form_token).")
     tokens: FormTokens = request.app.state.form_tokens
     token = values.get(CSRF_FIELD)
     if not tokens.valid(token if isinstance(token, str) else None, resource_id):
-        raise FormRefusedError("The form has expired: open the listing again and resend it.")
+        raise FormRefusedError(
+            "The form has expired (form_token): open the listing again and resend it."
+        )
 
 
 @post(

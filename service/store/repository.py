@@ -9,6 +9,7 @@ was down at start-up is picked up by itself once it answers.
 from __future__ import annotations
 
 import asyncio
+import logging
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -35,6 +36,7 @@ from service.store.tables import audit, corrections, reports, stewards, verifica
 from service.store.tokens import MAX_TOKEN_CHARS, token_hash
 
 T = TypeVar("T")
+logger = logging.getLogger("pathways.store")
 
 
 class ReportNotOpenError(LookupError):
@@ -50,6 +52,16 @@ class Store:
         self._engine = async_engine(url, timeout_s=timeout_s)
         self._migrated = False
         self._migrating = asyncio.Lock()
+
+    async def start(self) -> None:
+        """Migrate now if the database answers; otherwise on first use (no error at start-up)."""
+        try:
+            async with asyncio.timeout(self.timeout_s * 2):
+                await self._migrate()
+        except (StorageUnavailableError, TimeoutError):
+            logger.warning(
+                "the reports database is not answering; reports answer 503 until it does"
+            )
 
     async def aclose(self) -> None:
         """Close the pool."""
@@ -69,18 +81,28 @@ class Store:
                 engine.dispose()
             self._migrated = True
 
+    async def _transaction(self, work: Callable[[AsyncConnection], Awaitable[T]]) -> T:
+        await self._migrate()
+        with unavailable_as_ours():
+            async with self._engine.begin() as connection:
+                return await work(connection)
+
     async def _run(self, work: Callable[[AsyncConnection], Awaitable[T]]) -> T:
-        """One transaction, bounded by the timeout; failures to reach the database are ours."""
-        try:
-            async with asyncio.timeout(self.timeout_s):
-                await self._migrate()
-                with unavailable_as_ours():
-                    async with self._engine.begin() as connection:
-                        return await work(connection)
-        except TimeoutError as exc:
+        """One transaction, answered within the timeout; failures to reach the database are ours.
+
+        The work runs in a task of its own: a driver cancelled while its server is frozen
+        waits for the server to acknowledge, so the wait is cut here and the task finishes
+        its clean-up in the background.
+        """
+        task = asyncio.ensure_future(self._transaction(work))
+        done, _ = await asyncio.wait({task}, timeout=self.timeout_s)
+        if not done:
+            task.cancel()
+            task.add_done_callback(_forget)
             raise StorageUnavailableError(
                 f"The database did not answer within {self.timeout_s:g} s."
-            ) from exc
+            )
+        return task.result()
 
     async def ping(self) -> None:
         """Raise StorageUnavailableError unless the database answers."""
@@ -337,6 +359,12 @@ class Store:
         await self._migrate()
         async with self._engine.begin() as connection:
             yield connection
+
+
+def _forget(task: asyncio.Future[Any]) -> None:
+    # A cut-off transaction's outcome: retrieved so asyncio does not report it, never shown.
+    if not task.cancelled():
+        task.exception()
 
 
 def _struct(kind: type[T], row: sa.Row[Any, Any, Any, Any]) -> T:
