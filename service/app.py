@@ -33,6 +33,8 @@ from service.http.security_headers import add_security_headers
 from service.logs import configure_logging
 from service.places.geocoder import Gazetteer, GazetteerGeocoder
 from service.reporting.guards import FormTokens, ReportLimiter
+from service.review.auth import ReviewForms
+from service.review.pages import REVIEW_ROUTES
 from service.schedules.params import Clock, utc_now
 from service.search.client import SearchIndex
 from service.search.freshness import Freshness
@@ -134,6 +136,8 @@ def create_app(
             *EMBED_ROUTES,
             # Operator endpoints exist only with an admin token.
             *(ADMIN_ROUTES if settings.admin_token else []),
+            # Stewards' review of reports, with a database.
+            *(REVIEW_ROUTES if settings.database_url else []),
         ],
         dependencies={
             "search_index": Provide(_search_index, sync_to_thread=False),
@@ -155,6 +159,7 @@ def create_app(
                 "partners_file": settings.partners_file,
                 "admin_token": settings.admin_token,
                 "form_tokens": FormTokens(),
+                "review_forms": ReviewForms(),
                 "report_limiter": ReportLimiter(per_hour=settings.reports_per_hour),
             }
         ),

@@ -131,6 +131,9 @@ class Provenance(Base, frozen=True, kw_only=True):
     source_url: str | None = None
     updated_at: str | None = None
     licence: str | None = None
+    # The publisher's page for change requests (Meeting Guide `feedback_url`): stewards
+    # forward reports there (service/review/forward.py).
+    feedback_url: str | None = None
 
 
 class IndexDocument(Base, frozen=True, kw_only=True):
