@@ -136,6 +136,13 @@ class Provenance(Base, frozen=True, kw_only=True):
     feedback_url: str | None = None
 
 
+class Checked(Base, frozen=True, kw_only=True):
+    """A steward checked the listing: on which day (YYYY-MM-DD), for which organisation."""
+
+    on: Annotated[str, Meta(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+    by: str
+
+
 class IndexDocument(Base, frozen=True, kw_only=True):
     """One resource in the index: a meeting, a treatment provider, a shelter, a helpline..."""
 
@@ -165,6 +172,10 @@ class IndexDocument(Base, frozen=True, kw_only=True):
     also_from: tuple[Provenance, ...] = ()
     # A hash of the stored document: how `pathways-indexer sync` sees that a record changed.
     content_hash: str | None = None
+    # The stewards' word (service/store/, applied by indexer/corrections.py): the latest
+    # check, and when an accepted correction last changed the listing (ISO 8601, UTC).
+    checked: Checked | None = None
+    corrected_at: str | None = None
     # Labels of the vocabulary values in English and Spanish, so that a text search for
     # "Spanish", "mujeres" or "wheelchair" finds the records tagged with those codes.
     keywords: tuple[str, ...] = ()
