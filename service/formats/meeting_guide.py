@@ -16,7 +16,8 @@ Other choices:
 - `latitude` / `longitude` only for meetings people attend in person, and only when the
   document has a point; an online meeting has no address.
 - `end_time` `24:00` (until midnight) is written `23:59`: the spec's times stop at 23:59.
-- `updated` is the source's last update as `YYYY-MM-DD HH:MM:SS` (midnight for a date).
+- `updated` is the source's last update as `YYYY-MM-DD HH:MM:SS` (midnight for a date), or a
+  steward's correction when that is later.
 - `regions` is `[state, city]` (or `[city]`) of the meeting's address, for the region menus
   of meeting finders; `entity` is the source that publishes the listing.
 - `url` is the listing's page at its source, else the meeting's website.
@@ -169,7 +170,10 @@ def feed_entries(doc: IndexDocument) -> list[MeetingGuideMeeting]:
         attendance_option=attendance_option(doc),
         notes=doc.description,
         url=doc.provenance.source_url or contact.website,
-        updated=updated(doc.provenance.updated_at),
+        updated=max(
+            (u for u in (updated(doc.provenance.updated_at), updated(doc.corrected_at)) if u),
+            default=None,
+        ),
         entity=doc.provenance.source_name,
     )
     base = msgspec.structs.replace(base, **_place_fields(doc))
