@@ -46,6 +46,7 @@ from service.settings import Settings, from_env, meili_admin_key
 from service.store.repository import Store
 from service.web.embed import EMBED_ROUTES
 from service.web.pages import PAGE_ROUTES
+from service.web.report_form import report_page
 
 
 def _search_index(state: State) -> SearchIndex:
@@ -134,6 +135,7 @@ def create_app(
             # The search page, the shortlist and the partner embed.
             *PAGE_ROUTES,
             *EMBED_ROUTES,
+            report_page,
             # Operator endpoints exist only with an admin token.
             *(ADMIN_ROUTES if settings.admin_token else []),
             # Stewards' review of reports, with a database.

@@ -308,3 +308,38 @@ def test_review_needs_a_steward_and_their_form_token(world: World) -> None:
         "Dana",
         "The feed is right.",
     )
+
+
+def test_the_report_form_page_posts_and_shows_the_listing_state(world: World) -> None:
+    page = world.client.get(f"/r/{MEETING}/report?lang=es")
+    assert page.status_code == 200
+    assert "Informar de un problema" in page.text
+    assert 'name="homepage"' in page.text
+    assert "Se informó de un problema" not in page.text
+    token = re.search(r'name="form_token" value="([^"]+)"', page.text)
+    assert token
+    sent = world.client.post(
+        f"/v1/resources/{MEETING}/reports",
+        data={"problem": "moved", "details": "", "contact": "", "homepage": "",
+              "form_token": token.group(1), "lang": "es"},
+        headers={"sec-fetch-site": "same-origin"},
+    )  # fmt: skip
+    assert sent.status_code == 202, sent.text
+    [row] = world.rows(reports)
+    assert (row["problem"], row["details"], row["contact"]) == ("moved", None, None)
+    again = world.client.get(f"/r/{MEETING}/report").text
+    assert "A problem was reported and is being checked." in again
+    world.client.post(
+        f"/review/listings/{MEETING}/verify",
+        data={"checked_on": "2026-11-30", "csrf": world.csrf()},
+        headers=world.auth,
+    )
+    assert world.run("sync")[0] == 0
+    assert (
+        "Checked by Atlanta Central Office on 2026-11-30."
+        in world.client.get(f"/r/{MEETING}/report").text
+    )
+    assert_problem(world.client.get("/r/no-such-listing/report"), 404)
+    # Every card on the search page links to its listing's form.
+    results = world.client.get("/", params={"q": "Early Sunday Morning"}).text
+    assert f'href="/r/{MEETING}/report"' in results
