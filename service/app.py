@@ -19,7 +19,7 @@ from service.api.export import search_csv
 from service.api.feeds import FEED_ROUTER
 from service.api.health import healthz, readyz
 from service.api.hsds import hsds_root, hsds_service, hsds_services
-from service.api.reports import post_report
+from service.api.reports import document_reports, post_report
 from service.api.resources import get_resource
 from service.api.search import search
 from service.api.vocabularies import list_vocabularies
@@ -184,6 +184,7 @@ def create_app(
         ),
     )
     apply_contract(app.openapi_schema, limits=limits)
+    document_reports(app.openapi_schema)
     return app
 
 

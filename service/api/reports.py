@@ -13,6 +13,15 @@ import msgspec
 from litestar import Request, Response, post
 from litestar.di import NamedDependency
 from litestar.enums import MediaType
+from litestar.openapi.spec import (
+    OpenAPI,
+    OpenAPIMediaType,
+    OpenAPIResponse,
+    OpenAPIType,
+    Reference,
+    RequestBody,
+    Schema,
+)
 from litestar.params import FromPath
 
 from service.contract.documents import DOCUMENT_ID_RE, SearchHit
@@ -22,17 +31,21 @@ from service.errors import (
     ResourceNotFoundError,
     StorageUnavailableError,
 )
+from service.http.problems import PROBLEM_JSON
 from service.http.rate_limit import RateLimitedError, client_address
 from service.reporting.guards import FormTokens, ReportLimiter
-from service.reporting.intake import CSRF_FIELD, read_report
+from service.reporting.intake import CSRF_FIELD, HONEYPOT_FIELD, read_report
 from service.reporting.thanks import thanks_page
 from service.schedules.params import Clock
 from service.search.client import SearchIndex
-from service.store.records import NewReport
+from service.store.records import MAX_CONTACT_CHARS, MAX_DETAILS_CHARS, PROBLEMS, NewReport
 from service.store.repository import Store
 
 AnyRequest = Request[Any, Any, Any]
 FORM_TYPES: Final = ("application/x-www-form-urlencoded", "multipart/form-data")
+REPORTS_ROUTE: Final = "/v1/resources/{resource_id:str}/reports"
+# The same path as the OpenAPI document writes it.
+REPORTS_PATH: Final = REPORTS_ROUTE.replace(":str", "")
 
 
 class ReportReceived(msgspec.Struct, frozen=True, kw_only=True):
@@ -102,7 +115,7 @@ def _check_form(request: AnyRequest, values: dict[str, Any], resource_id: str) -
 
 
 @post(
-    "/v1/resources/{resource_id:str}/reports",
+    REPORTS_ROUTE,
     status_code=202,
     summary="Report a problem with a listing",
     tags=["resources"],
@@ -156,3 +169,60 @@ async def post_report(
             headers={"Cache-Control": "no-store"},
         )
     return Response(ReportReceived(resource_id=hit.id), status_code=202)
+
+
+PROBLEM: Final = Reference(ref="#/components/schemas/Problem")
+
+
+def document_reports(openapi: OpenAPI) -> None:
+    """The report's body (JSON or form) and its own refusals, in the OpenAPI document."""
+    path = openapi.paths.get(REPORTS_PATH) if openapi.paths else None
+    operation = path.post if path is not None else None
+    if operation is None:
+        return
+    fields: dict[str, Schema | Reference] = {
+        "problem": Schema(type=OpenAPIType.STRING, enum=list(PROBLEMS)),
+        "details": Schema(type=OpenAPIType.STRING, max_length=MAX_DETAILS_CHARS),
+        "contact": Schema(type=OpenAPIType.STRING, max_length=MAX_CONTACT_CHARS),
+    }
+    form_fields: dict[str, Schema | Reference] = {
+        **fields,
+        CSRF_FIELD: Schema(type=OpenAPIType.STRING, description="the token of our own form"),
+        HONEYPOT_FIELD: Schema(type=OpenAPIType.STRING, description="left empty by people"),
+        "lang": Schema(type=OpenAPIType.STRING, enum=["en", "es"]),
+    }
+    operation.request_body = RequestBody(
+        required=True,
+        content={
+            "application/json": OpenAPIMediaType(
+                schema=Schema(
+                    type=OpenAPIType.OBJECT,
+                    properties=fields,
+                    required=["problem"],
+                    additional_properties=False,
+                )
+            ),
+            FORM_TYPES[0]: OpenAPIMediaType(
+                schema=Schema(
+                    type=OpenAPIType.OBJECT,
+                    properties=form_fields,
+                    required=["problem", CSRF_FIELD],
+                    additional_properties=False,
+                )
+            ),
+        },
+    )
+    responses = operation.responses or {}
+    refusals = {
+        "403": "A form post without a valid token from this site's own form",
+        "415": "The body is neither JSON nor a form",
+        "503": "The reports database (or search, to find the listing) is unavailable",
+    }
+    for status, description in refusals.items():
+        responses[status] = OpenAPIResponse(
+            description=description,
+            content={
+                PROBLEM_JSON: OpenAPIMediaType(schema=Reference(ref="#/components/schemas/Problem"))
+            },
+        )
+    operation.responses = responses
