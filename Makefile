@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 SOURCES ?= seed_data/sources.toml
 
-.PHONY: run test install lint typecheck hooks index bench soak eval clean chromium
+.PHONY: run test install lint typecheck hooks index bench soak eval clean chromium postgresql
 
 # run: start Meilisearch, index seed_data, serve the API on http://127.0.0.1:8000
 run: $(INSTALLED)
@@ -18,6 +18,7 @@ run: $(INSTALLED)
 test: lint
 	$(BIN)/python -m meili_local ensure
 	@$(MAKE) --no-print-directory chromium
+	@$(MAKE) --no-print-directory postgresql
 	$(BIN)/pytest
 
 install: $(INSTALLED)
@@ -35,6 +36,18 @@ chromium:
 	fi; \
 	echo "Installing Debian's Chromium for the browser tests (apt-get install -y chromium)..."; \
 	$(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium
+
+# postgresql: Debian's PostgreSQL server binaries for the storage tests (tests/postgres_server.py
+# starts one on a temporary folder and a loopback port), installed only if missing.
+postgresql:
+	@if ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then exit 0; fi; \
+	if ! command -v apt-get >/dev/null 2>&1; then \
+		echo "The storage tests need PostgreSQL's server, and apt-get is not available here:" >&2; \
+		echo "install PostgreSQL with your system's package manager." >&2; \
+		exit 1; \
+	fi; \
+	echo "Installing Debian's PostgreSQL for the storage tests (apt-get install -y postgresql)..."; \
+	$(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \

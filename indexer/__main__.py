@@ -23,6 +23,7 @@ from typing import TextIO
 
 from tqdm import tqdm
 
+from indexer.corrections import add_database_argument, apply_overrides, read_overrides, save_flags
 from indexer.coverage.write import write_coverage
 from indexer.load import load_sources, read_sources_file
 from indexer.pipeline import GeocoderOptions, add_geocoder_arguments, placing, prepare, store
@@ -31,8 +32,10 @@ from indexer.records import SourceConfig, SourceLoadError
 from indexer.report import RunReport, write_rejections, write_summary
 from indexer.sync import run_sync
 from service.contract.documents import IndexedDocument
+from service.errors import StorageUnavailableError
 from service.search.meili import MeiliAdmin, SearchQueryError, SearchUnavailableError
 from service.settings import DEFAULT_INDEX, PROJECT_ROOT
+from service.store.overrides import Overrides
 
 EXIT_OK, EXIT_BAD_DATA, EXIT_UNREACHABLE = 0, 1, 2
 
@@ -60,6 +63,7 @@ def _parser() -> argparse.ArgumentParser:
         cmd.add_argument("--index", default=os.environ.get("PATHWAYS_INDEX", DEFAULT_INDEX))
         cmd.add_argument("--meili-url", default=os.environ.get("PATHWAYS_MEILI_URL", ""))
         cmd.add_argument("--meili-key", default=os.environ.get("PATHWAYS_MEILI_KEY", ""))
+        add_database_argument(cmd, os.environ)
     sub.choices["sync"].add_argument(
         "--source", action="append", help="the id of a source to refresh (repeatable; default all)"
     )
@@ -80,6 +84,7 @@ def build_documents(
     *,
     progress: bool,
     geocoder: GeocoderOptions = GeocoderOptions(),  # noqa: B008 - frozen, never mutated
+    overrides: Overrides | None = None,
 ) -> list[IndexedDocument] | None:
     """Load, validate, place and merge every source; None when a source could not be read."""
     sources = read_sources_file(sources_path).source
@@ -95,6 +100,8 @@ def build_documents(
     place = placing(geocoder)
     try:
         documents = store(prepare(loads, place), report.merges)
+        if overrides:
+            documents = apply_overrides(documents, overrides, place.chain, report.corrections)
     finally:
         place.close()
     report.geocode, report.timezones = place.geocode, place.timezones
@@ -117,9 +124,20 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
         except SourceLoadError as exc:
             print(f"error: {exc}", file=out)
             return EXIT_BAD_DATA
+    database_url = getattr(args, "database_url", "")
+    try:
+        overrides = read_overrides(database_url)
+    except StorageUnavailableError as exc:
+        # Publishing without the corrections would undo them: stop instead.
+        print(f"error: {exc} The live index is unchanged.", file=out)
+        return EXIT_UNREACHABLE
     try:
         documents = build_documents(
-            args.sources, report, progress=progress, geocoder=GeocoderOptions.from_args(args)
+            args.sources,
+            report,
+            progress=progress,
+            geocoder=GeocoderOptions.from_args(args),
+            overrides=overrides,
         )
     except SourceLoadError as exc:
         print(f"error: {exc}", file=out)
@@ -127,6 +145,8 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
     if documents is not None and args.command == "coverage":
         write_coverage(documents, args.out)
         print(f"coverage report written to {args.out}", file=out)
+    if documents is not None and args.command == "index":
+        _save_flags(database_url, report, out=out)
     if documents is not None and args.command == "index":
         if not args.meili_url:
             print("error: no Meilisearch: set PATHWAYS_MEILI_URL or pass --meili-url", file=out)
@@ -144,6 +164,16 @@ def main(argv: Sequence[str] | None = None, *, out: TextIO | None = None) -> int
     if report.failures or (args.strict and report.rejected_count):
         return EXIT_BAD_DATA
     return EXIT_OK
+
+
+def _save_flags(database_url: str, report: RunReport, *, out: TextIO) -> None:
+    try:
+        save_flags(database_url, report.corrections.flags)
+    except StorageUnavailableError as exc:
+        print(
+            f"warning: the flags for stewards were not saved ({exc}); the next run retries",
+            file=out,
+        )
 
 
 def _publish(

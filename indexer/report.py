@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from indexer.corrections import CorrectionReport
 from indexer.dedupe import MergeReport
 from indexer.geocode import GeocodeReport
 from indexer.load import SourceFailure
@@ -23,6 +24,7 @@ class RunReport:
     geocode: GeocodeReport = field(default_factory=GeocodeReport)
     timezones: TimezoneReport = field(default_factory=TimezoneReport)
     merges: MergeReport = field(default_factory=MergeReport)
+    corrections: CorrectionReport = field(default_factory=CorrectionReport)
     published_to: str | None = None
     # How many documents the index holds after merging duplicates (set when publishing).
     published_count: int | None = None
@@ -114,6 +116,7 @@ def write_summary(report: RunReport, *, out: TextIO, seconds: float, published: 
         f"timed but without a zone: {len(report.timezones.unknown)}",
         file=out,
     )
+    write_corrections(report.corrections, out=out)
     if published:
         count = report.document_count if report.published_count is None else report.published_count
         print(
@@ -128,3 +131,16 @@ def write_summary(report: RunReport, *, out: TextIO, seconds: float, published: 
         )
     else:
         print(f"nothing published ({seconds:.1f} s)", file=out)
+
+
+def write_corrections(found: CorrectionReport, *, out: TextIO) -> None:
+    """What the stewards' corrections did (nothing printed when there were none)."""
+    if not (found.applied or found.verified or found.orphaned):
+        return
+    print(
+        f"stewards' corrections: {found.applied} applied to {found.listings} listings "
+        f"({len(found.closed)} closed and left out); {found.verified} verified listings; "
+        f"{len(found.flags)} newly flagged because the source changed the field; "
+        f"{found.orphaned} for listings no source has now",
+        file=out,
+    )

@@ -33,14 +33,17 @@ from typing import Final, TextIO
 
 import msgspec
 
+from indexer.corrections import apply_overrides, read_overrides, save_flags
 from indexer.dedupe import MergeReport, StoredDocument
 from indexer.load import SourceFailure, load_sources, read_sources_file
 from indexer.pipeline import GeocoderOptions, Placing, placing, prepare, store
 from indexer.publish import PublishError
 from indexer.records import SourceLoad
-from indexer.report import RunReport, write_rejections
+from indexer.report import RunReport, write_corrections, write_rejections
 from service.contract.documents import IndexedDocument, document_encoder
+from service.errors import StorageUnavailableError
 from service.search.meili import MeiliAdmin, SearchQueryError, SearchUnavailableError
+from service.store.overrides import Overrides
 
 FETCH_PAGE: Final = 10_000
 # A refreshed source that would lose more than this share of its live records is refused
@@ -245,12 +248,21 @@ def run_sync(args: argparse.Namespace, *, out: TextIO) -> int:
     chosen = [s for s in sources if not args.source or s.id in args.source]
     loads, failures = load_sources(chosen, args.sources.parent)
     report = RunReport(loads=loads, failures=failures)
+    try:
+        overrides = read_overrides(args.database_url)
+    except StorageUnavailableError as exc:
+        # Syncing without the corrections would undo them: stop instead.
+        print(f"error: {exc} The live index is unchanged.", file=out)
+        return 2
     place = placing(GeocoderOptions.from_args(args))
     admin = MeiliAdmin(url=args.meili_url, api_key=args.meili_key)
     order = [s.id for s in sources]
     try:
-        plan, refused = _sync(admin, args.index, loads, place, order, force=args.allow_shrink)
-    except (SearchUnavailableError, SearchQueryError, PublishError) as exc:
+        plan, refused = _sync(
+            admin, args.index, loads, place, order, overrides, report, force=args.allow_shrink
+        )
+        save_flags(args.database_url, report.corrections.flags)
+    except (SearchUnavailableError, SearchQueryError, PublishError, StorageUnavailableError) as exc:
         print(f"error: {exc}", file=out)
         return 2
     finally:
@@ -271,6 +283,8 @@ def _sync(
     loads: list[SourceLoad],
     place: Placing,
     order: list[str],
+    overrides: Overrides,
+    report: RunReport,
     *,
     force: bool,
 ) -> tuple[SyncPlan, list[SourceFailure]]:
@@ -286,7 +300,12 @@ def _sync(
     loads = [load for load in loads if load.source.id not in skipped]
     by_source.update(prepare(loads, place))
     desired = store(ordered_sources(by_source, order), MergeReport())
-    plan = plan_sync(live, desired, {load.source.id for load in loads})
+    desired = apply_overrides(desired, overrides, place.chain, report.corrections)
+    # A source with corrections or checks is re-planned too, though not re-read: only the
+    # stewards' word can differ there, and it applies on every sync.
+    steered = set(overrides.corrections) | set(overrides.verifications)
+    corrected = {d.provenance.source for d in (*live, *desired) if d.id in steered}
+    plan = plan_sync(live, desired, {load.source.id for load in loads} | corrected)
     for load in loads:
         plan.counts[load.source.id].rejected = len(load.rejections)
     apply_plan(admin, index, plan)
@@ -309,5 +328,6 @@ def write_sync_summary(
             "(sync them, or rebuild with `index`)",
             file=out,
         )
+    write_corrections(report.corrections, out=out)
     changed = len(plan.upserts) + len(plan.deletes)
     print(f"synced index {index!r}: {changed} documents changed in {seconds:.1f} s", file=out)

@@ -6,6 +6,7 @@ Environment:
   PATHWAYS_MEILI_BINARY                    the meilisearch binary to run (else PATH, else npm)
   PATHWAYS_STATE_DIR                       where the binary, index data and key live (.state)
   PATHWAYS_HOST / PATHWAYS_PORT            where the API listens (127.0.0.1:8000)
+  PATHWAYS_DATABASE_URL                    reports and corrections (else SQLite in the state dir)
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from service.http.limits import SERVER_OPTIONS
 from service.logs import configure_logging
 from service.search.keys import MeiliKeyError, ensure_search_key
 from service.settings import DEFAULT_INDEX
+from service.store.engine import database_url
 
 SOURCES_PATH: Final = PROJECT_ROOT / "seed_data" / "sources.toml"
 DEFAULT_HOST: Final = "127.0.0.1"
@@ -62,6 +64,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     try:
         host, port = _listen_address(os.environ)
+        # The indexer applies the stewards' corrections from it; the API takes reports into it.
+        os.environ["PATHWAYS_DATABASE_URL"] = database_url(os.environ)
         with _meilisearch(os.environ) as (url, key):
             _index_seed_data(url, key)
             # The master key stays with the indexer and the managed server (docs/security.md).

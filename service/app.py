@@ -19,6 +19,7 @@ from service.api.export import search_csv
 from service.api.feeds import FEED_ROUTER
 from service.api.health import healthz, readyz
 from service.api.hsds import hsds_root, hsds_service, hsds_services
+from service.api.reports import document_reports, post_report
 from service.api.resources import get_resource
 from service.api.search import search
 from service.api.vocabularies import list_vocabularies
@@ -32,6 +33,9 @@ from service.http.rate_limit import ClientRateLimitMiddleware, PartnerQuota
 from service.http.security_headers import add_security_headers
 from service.logs import configure_logging
 from service.places.geocoder import Gazetteer, GazetteerGeocoder
+from service.reporting.guards import FormTokens, ReportLimiter
+from service.review.auth import ReviewForms
+from service.review.pages import REVIEW_ROUTES
 from service.schedules.params import Clock, utc_now
 from service.search.client import SearchIndex
 from service.search.deadline import SearchDeadlineMiddleware
@@ -41,9 +45,11 @@ from service.search.nearby import PlaceCaches
 from service.search.query import Limits
 from service.search.result_cache import ResultCache
 from service.settings import Settings, from_env, meili_admin_key
+from service.store.repository import Store
 from service.web.embed import EMBED_ROUTES
 from service.web.error_pages import with_error_pages
 from service.web.pages import PAGE_ROUTES
+from service.web.report_form import report_page
 
 
 def _search_index(state: State) -> SearchIndex:
@@ -105,15 +111,22 @@ def create_app(
             timeout_s=settings.search_timeout_s,
             max_entries=settings.result_cache_entries,
         )
+        store = _store(settings)
+        app.state.store = store
+        if store is not None:
+            await store.start()
         try:
             yield
         finally:
             await index.aclose()
+            if store is not None:
+                await store.aclose()
 
     app = Litestar(
         route_handlers=[
             search,
             get_resource,
+            post_report,
             get_calendar,
             list_vocabularies,
             healthz,
@@ -127,8 +140,11 @@ def create_app(
             # The search page, the shortlist and the partner embed.
             *PAGE_ROUTES,
             *EMBED_ROUTES,
+            report_page,
             # Operator endpoints exist only with an admin token.
             *(ADMIN_ROUTES if settings.admin_token else []),
+            # Stewards' review of reports, with a database.
+            *(REVIEW_ROUTES if settings.database_url else []),
         ],
         dependencies={
             "search_index": Provide(_search_index, sync_to_thread=False),
@@ -149,6 +165,9 @@ def create_app(
                 "partner_quota": PartnerQuota(),
                 "partners_file": settings.partners_file,
                 "admin_token": settings.admin_token,
+                "form_tokens": FormTokens(),
+                "review_forms": ReviewForms(),
+                "report_limiter": ReportLimiter(per_hour=settings.reports_per_hour),
             }
         ),
         lifespan=[lifespan],
@@ -175,8 +194,15 @@ def create_app(
         ),
     )
     apply_contract(app.openapi_schema, limits=limits)
+    document_reports(app.openapi_schema)
     app.asgi_handler = answer_head_as_get(app.asgi_handler)
     return app
+
+
+def _store(settings: Settings) -> Store | None:
+    if settings.database_url is None:
+        return None
+    return Store(settings.database_url, timeout_s=settings.database_timeout_s)
 
 
 def _client_limit(settings: Settings) -> list[ClientRateLimitMiddleware]:

@@ -94,3 +94,15 @@ class SearchQueryError(PathwaysError):
     def __init__(self, detail: str, *, code: str | None = None) -> None:
         super().__init__(detail)
         self.code = code
+
+
+class StorageUnavailableError(PathwaysError):
+    """The database of reports and corrections cannot be reached or timed out."""
+
+    status_code = 503
+    slug = "storage-unavailable"
+    title = "Reports are temporarily unavailable"
+    retry_after_s: int = 5
+
+    def response_headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after_s)}

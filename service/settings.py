@@ -41,6 +41,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     admin_token: str | None = None
     # Search results kept until the index changes (0: none kept); see result_cache.py.
     result_cache_entries: int = 512
+    # Reports and corrections (service/store/): the database URL, None: reports are off;
+    # the longest wait for it before a 503; reports one client may send an hour.
+    database_url: str | None = None
+    database_timeout_s: float = 2.0
+    reports_per_hour: int = 10
 
 
 # `from_env` falls back to Settings' own field defaults, so each is written once, in the class.
@@ -92,6 +97,9 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         result_cache_entries=_count(
             env, "PATHWAYS_RESULT_CACHE_ENTRIES", DEFAULTS.result_cache_entries
         ),
+        database_url=env.get("PATHWAYS_DATABASE_URL", "").strip() or None,
+        database_timeout_s=_float(env, "PATHWAYS_DATABASE_TIMEOUT_S", DEFAULTS.database_timeout_s),
+        reports_per_hour=_count(env, "PATHWAYS_REPORTS_PER_HOUR", DEFAULTS.reports_per_hour),
     )
 
 

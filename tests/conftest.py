@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +16,7 @@ from meili_local import (
     binary_cache_dir,
     find_or_install_binary,
 )
+from tests.postgres_server import ManagedPostgres, PostgresUnavailableError
 
 
 @pytest.fixture(scope="session")
@@ -40,3 +42,28 @@ def meili_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ManagedMe
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[ManagedPostgres]:
+    """A real PostgreSQL of the session's own; the storage tests skip only if it cannot run."""
+    try:
+        server = ManagedPostgres()
+        server.init()
+        server.start()
+    except PostgresUnavailableError as exc:
+        pytest.skip(f"PostgreSQL cannot run here: {exc}")
+    try:
+        yield server
+    finally:
+        server.stop()
+        server.remove()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database on each engine: a SQLite file, or a new PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'pathways.sqlite3'}"
+    server: ManagedPostgres = request.getfixturevalue("postgres_server")
+    return server.new_database()

@@ -138,6 +138,16 @@ class Provenance(Base, frozen=True, kw_only=True):
     source_url: str | None = None
     updated_at: str | None = None
     licence: str | None = None
+    # The publisher's page for change requests (Meeting Guide `feedback_url`): stewards
+    # forward reports there (service/review/forward.py).
+    feedback_url: str | None = None
+
+
+class Checked(Base, frozen=True, kw_only=True):
+    """A steward checked the listing: on which day (YYYY-MM-DD), for which organisation."""
+
+    on: Annotated[str, Meta(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+    by: str
 
 
 class IndexDocument(Base, frozen=True, kw_only=True):
@@ -169,6 +179,10 @@ class IndexDocument(Base, frozen=True, kw_only=True):
     also_from: tuple[Provenance, ...] = ()
     # A hash of the stored document: how `pathways-indexer sync` sees that a record changed.
     content_hash: str | None = None
+    # The stewards' word (service/store/, applied by indexer/corrections.py): the latest
+    # check, and when an accepted correction last changed the listing (ISO 8601, UTC).
+    checked: Checked | None = None
+    corrected_at: str | None = None
     # Labels of the vocabulary values in English and Spanish, so that a text search for
     # "Spanish", "mujeres" or "wheelchair" finds the records tagged with those codes.
     keywords: tuple[str, ...] = ()

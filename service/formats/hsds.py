@@ -13,8 +13,9 @@ Every Pathways resource (a meeting too) is one HSDS service. Choices:
   is the venue zone's offset on the day of the response: it is wrong for dates across a
   daylight-saving change, and clients that need that should use the zone from
   `/v1/resources/{id}`;
-- `last_modified` is the source's update time (taken as UTC when it has no offset) and
-  `assured_date` its date; a source that gives only a date sets `assured_date` only;
+- `last_modified` is the source's update time (taken as UTC when it has no offset), or a
+  steward's later correction; `assured_date` is the day a steward last checked the listing,
+  else the source's update date; a source that gives only a date sets `assured_date` only;
 - vocabulary values are attributes linking taxonomy terms, and costs are also cost options;
 - organizations: Pathways keeps an organization's name only, so its id is derived from the
   name and its required description repeats the name.
@@ -96,6 +97,10 @@ def _organization(name: str | None) -> m.Organization | None:
 def summary(doc: IndexDocument) -> m.ServiceSummary:
     """A service's one-to-one fields, as `/services` lists them."""
     assured, modified = _dates(doc.provenance.updated_at)
+    if doc.checked is not None:
+        assured = doc.checked.on
+    if doc.corrected_at is not None and (modified is None or doc.corrected_at > modified):
+        modified = doc.corrected_at
     organization = _organization(doc.organization)
     costs = [_label(COSTS, code) for code in doc.costs]
     return m.ServiceSummary(

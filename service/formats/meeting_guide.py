@@ -19,7 +19,8 @@ Other choices:
   meeting finders drop a meeting with no place at all (TSML UI: "no address information")
   and `approximate` tells them not to show it in person.
 - `end_time` `24:00` (until midnight) is written `23:59`: the spec's times stop at 23:59.
-- `updated` is the source's last update as `YYYY-MM-DD HH:MM:SS` (midnight for a date).
+- `updated` is the source's last update as `YYYY-MM-DD HH:MM:SS` (midnight for a date), or a
+  steward's correction when that is later.
 - `regions` is `[state, city]` (or `[city]`) of the meeting's address, for the region menus
   of meeting finders; `entity` is the source that publishes the listing.
 - `url` is the listing's page at its source, else the meeting's website.
@@ -184,7 +185,10 @@ def feed_entries(doc: IndexDocument) -> list[MeetingGuideMeeting]:
         attendance_option=attendance_option(doc),
         notes=doc.description,
         url=doc.provenance.source_url or contact.website,
-        updated=updated(doc.provenance.updated_at),
+        updated=max(
+            (u for u in (updated(doc.provenance.updated_at), updated(doc.corrected_at)) if u),
+            default=None,
+        ),
         entity=doc.provenance.source_name,
     )
     base = msgspec.structs.replace(base, **_place_fields(doc))

@@ -13,7 +13,9 @@ import pytest
 ROOT: Final = Path(__file__).resolve().parents[2]
 # What the indexer may use of the service: the index contract and the pure libraries both
 # sides must agree on (places, weekly schedules, the lexicon's words for the codes), the one
-# Meilisearch adapter and settings.
+# Meilisearch adapter and settings; and the store of stewards' corrections, which the indexer
+# applies over the sources and flags when a source changes a corrected field (its sync side:
+# engine, overrides, the pure field rules; never the API's async repository).
 INDEXER_MAY_IMPORT: Final = (
     "service.contract",
     "service.places",
@@ -25,6 +27,10 @@ INDEXER_MAY_IMPORT: Final = (
     "service.settings",
     "service.errors",
     "service.values",
+    "service.store.engine",
+    "service.store.overrides",
+    "service.store.fields",
+    "service.store.records",
 )
 
 

@@ -120,6 +120,8 @@ REAL_CASES = [
                 "source_url": f"https://www.aasepia.org/meetings/?meeting={PHILA_CLOSED}",
                 "updated_at": "2020-10-08T16:43:41",
                 "licence": SOURCES["aasepia"].licence,
+                # The feed's page for change requests, where stewards forward reports.
+                "feedback_url": "https://aasepia.org/meeting-status/",
             },
         },
         id="aasepia-tc",

@@ -259,6 +259,7 @@ def _provenance(record: Mapping[str, Any], source: SourceConfig, slug: str) -> P
         source_url=normalize_url(record.get("url")),
         updated_at=parse_updated(record.get("updated")),
         licence=source.licence,
+        feedback_url=normalize_url(record.get("feedback_url")),
     )
 
 
