@@ -42,6 +42,7 @@ from service.formats.hsds_taxonomy import TERMS_BY_ID
 from service.http.dependencies import search_request_dependency
 from service.schedules.params import Clock
 from service.search.client import SearchIndex
+from service.search.deadline import background, within_deadline
 from service.search.nearby import PlaceCaches, place_results
 from service.search.query import (
     RETRIEVED_ATTRIBUTES,
@@ -118,7 +119,9 @@ async def hsds_service(
     hsds_id: FromPath[str],
 ) -> Service:
     """The service with this id (the UUID `/hsds/services` gives, or a Pathways id), or 404."""
-    doc_id = await _id_map(request.app.state).doc_id(search_index, hsds_id)
+    doc_id = await _id_map(request.app.state).doc_id(
+        search_index, hsds_id, timeout_s=search_index.timeout_s
+    )
     hit = await search_index.get_document(doc_id) if doc_id else None
     if hit is None:
         raise ResourceNotFoundError(f"No service has the id {hsds_id[:100]!r}.")
@@ -209,23 +212,40 @@ class HsdsIdMap:
     def __init__(self) -> None:
         self._version: tuple[str, str, str] | None = None
         self._ids: dict[str, str] = {}
-        self._lock = asyncio.Lock()
+        self._building: tuple[tuple[str, str, str], asyncio.Task[dict[str, str]]] | None = None
 
-    async def doc_id(self, search_index: SearchIndex, hsds_id: str) -> str | None:
+    async def doc_id(
+        self, search_index: SearchIndex, hsds_id: str, *, timeout_s: float
+    ) -> str | None:
         """The Pathways id an HSDS id names; a Pathways id is taken as it is."""
         try:
             key = str(uuid.UUID(hsds_id))
         except ValueError:
             return hsds_id
         version = await search_index.version()
-        if version != self._version:
-            async with self._lock:
-                if version != self._version:
-                    ids = await search_index.all_ids()
-                    # ~50k UUID 5s (SHA-1) take a few hundred ms: off the event loop.
-                    self._ids = await asyncio.to_thread(_by_hsds_id, ids)
-                    self._version = version
+        # An HSDS id is a function of the Pathways id, so the map of an older version still
+        # names every document that has not been deleted since (get_document checks).
+        if version != self._version and key not in self._ids:
+            building = self._building
+            if building is None or building[0] != version or _failed(building[1]):
+                # Not bound to this request's deadline: the next request finds it built.
+                building = (version, background(_build(search_index)))
+                self._building = building
+            task = building[1]
+            ids = await within_deadline(asyncio.shield(task), default_s=timeout_s)
+            if self._building is not None and self._building[1] is task:
+                self._ids, self._version, self._building = ids, version, None
         return self._ids.get(key)
+
+
+def _failed(task: asyncio.Task[dict[str, str]]) -> bool:
+    return task.done() and (task.cancelled() or task.exception() is not None)
+
+
+async def _build(search_index: SearchIndex) -> dict[str, str]:
+    ids = await search_index.all_ids()
+    # ~50k UUID 5s (SHA-1) take a few hundred ms: off the event loop.
+    return await asyncio.to_thread(_by_hsds_id, ids)
 
 
 def _by_hsds_id(ids: list[str]) -> dict[str, str]:

@@ -13,10 +13,11 @@ keeps the client's own timeout.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Coroutine
 from contextvars import ContextVar
-from typing import Final, TypeVar
+from typing import Any, Final, TypeVar
 
 from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
@@ -56,6 +57,17 @@ async def within_deadline(awaitable: Awaitable[T], *, default_s: float) -> T:
         return await asyncio.wait_for(awaitable, timeout=left)
     except TimeoutError:
         raise timed_out() from None
+
+
+def background(coro: Coroutine[Any, Any, T]) -> asyncio.Task[T]:
+    """Run `coro` as a task of its own, with no request's deadline (a shared rebuild).
+
+    The request that starts it waits only as long as it may (`within_deadline`); the work
+    goes on, so the next request finds it done instead of starting over and timing out too.
+    """
+    context = contextvars.copy_context()
+    context.run(_deadline.set, None)
+    return asyncio.create_task(coro, context=context)
 
 
 class SearchDeadlineMiddleware(ASGIMiddleware):

@@ -45,10 +45,11 @@ def error_page(request: AnyRequest, problem: Response[Any]) -> Response[str]:
     retry_after = problem.headers.get("Retry-After")
     status = problem.status_code or 500
     title, message = _words(status, retry_after, lang)
+    frame = request.url.path == "/embed/v1/frame"
     body = render(
         "error.html",
         lang=lang,
-        frame=request.url.path == "/embed/v1/frame",
+        frame=frame,
         home_url=build_url("/", [("lang", lang)]),
         switch_url=build_url("/", [("lang", "es" if lang == "en" else "en")]),
         title=title,
@@ -56,8 +57,9 @@ def error_page(request: AnyRequest, problem: Response[Any]) -> Response[str]:
     )
     headers = {k: v for k in KEPT_HEADERS if (v := problem.headers.get(k))}
     headers |= {"Content-Language": lang, "Vary": "Accept-Language", "Cache-Control": "no-store"}
-    # Says nothing about the visitor or the partner: any page may frame it so it is seen.
-    headers[CSP] = page_policy(frame_ancestors=["*"])
+    if frame:
+        # Says nothing about the visitor or the partner: any page may frame it so it is seen.
+        headers[CSP] = page_policy(frame_ancestors=["*"])
     return Response(body, status_code=status, media_type=MediaType.HTML, headers=headers)
 
 

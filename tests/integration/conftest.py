@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -95,3 +96,15 @@ def client(
     app = create_app(settings_for(meili_server, seed_index.name), gazetteer=gazetteer)
     with TestClient(app) as test_client:
         yield test_client
+
+
+def wait_for_hsds_ids(client: TestClient[Litestar], hsds_id: str, *, timeout_s: float = 60) -> None:
+    """Wait until `client`'s app has built its map of HSDS ids (service/api/hsds.py).
+
+    Building it reads every document id, which takes longer than the search timeout on a
+    busy machine: the first look-ups may answer 503 until it is done, then never again.
+    """
+    deadline = time.monotonic() + timeout_s
+    while client.get(f"/hsds/services/{hsds_id}").status_code == 503:
+        assert time.monotonic() < deadline, "the HSDS id map was never built"
+        time.sleep(0.2)

@@ -9,6 +9,7 @@ from litestar import Litestar
 from litestar.testing import TestClient
 
 from service.formats.hsds_taxonomy import hsds_id
+from tests.integration.conftest import wait_for_hsds_ids
 from tests.output_schemas import (
     errors,
     hsds_page_validator,
@@ -27,6 +28,11 @@ def get_page(client: Client, query: str) -> dict[str, Any]:
     body: dict[str, Any] = response.json()
     assert errors(hsds_page_validator(), body) == []
     return body
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _hsds_ids_built(client: Client) -> None:
+    wait_for_hsds_ids(client, get_page(client, "per_page=1")["contents"][0]["id"])
 
 
 def test_root_says_version_and_profile(client: Client) -> None:

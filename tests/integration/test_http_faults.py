@@ -129,3 +129,14 @@ def test_one_client_cannot_use_up_a_partners_quota(
             client_host="192.0.2.7",
         )
         assert other.status == 200
+
+
+@pytest.mark.parametrize("path", ["/", "/shortlist"])
+def test_a_refused_request_on_a_page_is_a_page_with_the_crisis_lines(
+    client: TestClient[Litestar], path: str
+) -> None:
+    # Refused by the request limits before the page's handler runs.
+    response = client.get(path + "?" + "&".join(["kind=meeting"] * 21))
+    assert response.status_code == 400
+    assert response.headers["content-type"].startswith("text/html")
+    assert 'href="tel:988"' in response.text

@@ -29,7 +29,7 @@ from service.search.keys import (
     with_search_key,
 )
 from service.settings import PROJECT_ROOT, Settings, SettingsError, from_env
-from tests.integration.conftest import IndexedSeed, settings_for
+from tests.integration.conftest import IndexedSeed, settings_for, wait_for_hsds_ids
 from tests.problem import assert_problem
 
 
@@ -130,6 +130,7 @@ def test_the_api_works_with_the_search_key(
     ):
         assert restricted.get(path).status_code == 200, path
     services = restricted.get("/hsds/services?per_page=1").json()["contents"]
+    wait_for_hsds_ids(restricted, services[0]["id"])
     assert restricted.get(f"/hsds/services/{services[0]['id']}").status_code == 200
 
 
@@ -208,7 +209,7 @@ def test_docker_compose_keeps_the_master_key_from_the_api() -> None:
     # The one-shot indexer writes the search key with the master key it already has.
     assert "service.search.keys --out" in " ".join(services["indexer"]["command"])
     # The API runs with the server limits the launcher uses.
-    flags = [f for f in api["command"] if "=" in f or f == "--no-access-log"]
+    flags = [f for f in api["command"] if "=" in f or f.startswith("--no-")]
     assert flags == server_cli_flags()
 
 

@@ -21,7 +21,7 @@ from litestar.testing import TestClient
 from meili_local.server import ManagedMeilisearch
 from service.app import create_app
 from service.places.geocoder import Gazetteer
-from tests.integration.conftest import IndexedSeed, settings_for
+from tests.integration.conftest import IndexedSeed, settings_for, wait_for_hsds_ids
 
 PARTNERS: Final = {
     "alpha": ("https://alpha.example", "https://alpha2.example:8443"),
@@ -114,7 +114,7 @@ def concrete_paths(app: Litestar, doc_id: str, hsds_id: str) -> Iterator[tuple[s
     values = {
         "resource_id": doc_id,
         "hsds_id": hsds_id,
-        "file_path": "pathways.css",
+        "name": "pathways.css",
         "path": "openapi.json",
     }
     for route in app.routes:
@@ -129,6 +129,7 @@ def concrete_paths(app: Litestar, doc_id: str, hsds_id: str) -> Iterator[tuple[s
 def test_every_route_and_method_sends_the_headers(app_client: TestClient[Litestar]) -> None:
     hit = app_client.get("/v1/search", params={"q": "meeting"}).json()["hits"][0]
     hsds_id = app_client.get("/hsds/services?per_page=1").json()["contents"][0]["id"]
+    wait_for_hsds_ids(app_client, hsds_id)
     seen = 0
     for method, url in concrete_paths(app_client.app, hit["id"], hsds_id):
         response = app_client.request(method, url)
