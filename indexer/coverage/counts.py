@@ -32,8 +32,9 @@ class Coverage(msgspec.Struct, frozen=True, kw_only=True):
     listings: int
     # state -> kind -> listings there or serving it remotely
     by_state: dict[str, dict[str, int]]
-    # kind -> listings that serve the whole country
+    # kind -> listings that serve the whole country, and the needs they meet
     nationwide: dict[str, int]
+    nationwide_needs: list[str]
     # need / community code -> states with at least one listing
     need_states: dict[str, list[str]]
     community_states: dict[str, list[str]]
@@ -77,6 +78,7 @@ def count(documents: Iterable[IndexDocument]) -> Coverage:
     docs = list(documents)
     by_state: dict[str, Counter[str]] = {s: Counter() for s in sorted(US_STATES)}
     nationwide: Counter[str] = Counter()
+    nationwide_needs: set[str] = set()
     needs: dict[str, set[str]] = defaultdict(set)
     communities: dict[str, set[str]] = defaultdict(set)
     language_docs: Counter[str] = Counter()
@@ -85,6 +87,7 @@ def count(documents: Iterable[IndexDocument]) -> Coverage:
         states = states_of(doc)
         if doc.service_area is not None and doc.service_area.nationwide:
             nationwide[doc.kind] += 1
+            nationwide_needs.update(doc.needs)
         for state in states:
             by_state[state][doc.kind] += 1
         for code in doc.needs:
@@ -98,6 +101,7 @@ def count(documents: Iterable[IndexDocument]) -> Coverage:
         listings=len(docs),
         by_state={s: {k: c[k] for k in KINDS.ordered_codes() if c[k]} for s, c in by_state.items()},
         nationwide=dict(nationwide),
+        nationwide_needs=sorted(nationwide_needs),
         need_states={c: sorted(s) for c, s in needs.items()},
         community_states={c: sorted(s) for c, s in communities.items()},
         languages={c: (n, len(language_states[c])) for c, n in language_docs.most_common()},

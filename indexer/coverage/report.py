@@ -68,11 +68,18 @@ def _state_table(coverage: Coverage) -> list[str]:
     return lines
 
 
-def _spread(title: str, vocabulary_codes: list[str], states: dict[str, list[str]]) -> list[str]:
+def _spread(
+    title: str,
+    vocabulary_codes: list[str],
+    states: dict[str, list[str]],
+    nationwide: frozenset[str] = frozenset(),
+) -> list[str]:
     lines = [f"| {title} | states with any | states |", "|---|---|---|"]
     for code in vocabulary_codes:
         held = states.get(code, [])
         shown = ", ".join(held) if 0 < len(held) <= 12 else ("none" if not held else "")
+        if code in nationwide:
+            shown = f"{shown}; and nationwide" if shown != "none" else "nationwide only"
         lines.append(f"| {_LABELS[code]} (`{code}`) | {len(held)} | {shown} |")
     return lines
 
@@ -90,7 +97,8 @@ def _gaps(coverage: Coverage) -> list[str]:
         held = coverage.need_states.get(need, [])
         which = f" ({', '.join(held)})" if 0 < len(held) <= 12 else ""
         plural = "" if len(held) == 1 else "s"
-        lines.append(f"- {_LABELS[need]}: listings in {len(held)} state{plural}{which}.")
+        national = " and national helplines" if need in coverage.nationwide_needs else ""
+        lines.append(f"- {_LABELS[need]}: listings in {len(held)} state{plural}{which}{national}.")
     lines.extend(f"- {text}" for text in NOT_FOUND)
     return lines
 
@@ -123,7 +131,12 @@ def markdown(coverage: Coverage, *, map_name: str) -> str:
         "",
         "## Needs: in how many states",
         "",
-        *_spread("need", NEEDS.ordered_codes(), coverage.need_states),
+        *_spread(
+            "need",
+            NEEDS.ordered_codes(),
+            coverage.need_states,
+            frozenset(coverage.nationwide_needs),
+        ),
         "",
         "## Communities: in how many states",
         "",

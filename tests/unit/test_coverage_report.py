@@ -33,7 +33,7 @@ DOCS = [
         updated_at="2021-05-01"),
     doc("b", "meeting", service_area=ServiceArea(states=("MA", "RI")), updated_at="2023-08-22"),
     doc("c", "treatment", address=Address(state="PA"), needs=("buprenorphine",)),
-    doc("d", "helpline", service_area=ServiceArea(nationwide=True), source="h"),
+    doc("d", "helpline", service_area=ServiceArea(nationwide=True), source="h", needs=("crisis",)),
 ]  # fmt: skip
 
 
@@ -47,7 +47,8 @@ def test_counts() -> None:
     assert coverage.by_state["RI"] == {"meeting": 1}
     assert coverage.by_state["WY"] == {}
     assert coverage.nationwide == {"helpline": 1}
-    assert coverage.need_states == {"family_friends": ["PA"], "buprenorphine": ["PA"]}
+    assert coverage.nationwide_needs == ["crisis"]
+    assert coverage.need_states == {"family_friends": ["PA"], "buprenorphine": ["PA"], "crisis": []}
     assert coverage.languages == {"es": (1, 1)}
     [h, s] = coverage.sources
     assert (s.source, s.listings, s.oldest, s.newest) == ("s", 3, "2021-05-01", "2023-08-22")
@@ -87,3 +88,5 @@ def test_the_report_names_the_gaps_and_the_map() -> None:
     assert "- Family and friends: listings in 1 state (PA)." in text
     assert "| PA | 1 | 1 |" in text
     assert "Harm reduction" in text
+    assert "- Crisis support: listings in 0 states and national helplines." in text
+    assert "| Crisis support (`crisis`) | 0 | nationwide only |" in text

@@ -243,7 +243,17 @@ REAL_CASES = [
             "attendance": ["online"],
             "status": "active",
             "address": ABSENT,
-            "service_area": ABSENT,  # no state in this feed
+            # No state in this feed: the source's own (`states` in sources.toml).
+            "service_area": {
+                "states": ["CA"],
+                "locality": {
+                    "city": "San Francisco",
+                    "state": "CA",
+                    "postal_code": "94110",
+                    "formatted": "San Francisco, CA 94110",
+                    "approximate": True,
+                },
+            },
             # The venue's closure is kept, so feeds written from the index say TC again.
             "tags": [
                 "Open",

@@ -213,14 +213,14 @@ def _languages(types: MeetingTypes, place: Place, source: SourceConfig) -> tuple
     return ("en",) if country in ("US", "CA") else ()
 
 
-def _locality(address: Address | None) -> Address | None:
+def _locality(address: Address | None, state: str | None) -> Address | None:
     """The city-level part of a remote meeting's address: no venue, no street."""
     if address is None or address.city is None:
         return None
-    region = " ".join(p for p in (address.state, address.postal_code) if p)
+    region = " ".join(p for p in (state, address.postal_code) if p)
     return Address(
         city=address.city,
-        state=address.state,
+        state=state,
         postal_code=address.postal_code,
         country=address.country,
         formatted=", ".join(p for p in (address.city, region) if p),
@@ -230,14 +230,15 @@ def _locality(address: Address | None) -> Address | None:
 
 def _remote_area(place: Place, source: SourceConfig) -> ServiceArea | None:
     """Where a remote meeting serves: its state, unless the source says it is elsewhere."""
-    if source.states and place.state not in source.states:
+    if place.state is not None and source.states and place.state not in source.states:
         return ServiceArea(states=source.states)
-    if place.state is None and place.country not in (None, "US"):
-        locality = _locality(place.address)
-        return ServiceArea(locality=locality) if locality else None
-    if place.state is None:
-        return ServiceArea(states=source.states) if source.states else None
-    return ServiceArea(states=(place.state,), locality=_locality(place.address))
+    if place.state is not None:
+        return ServiceArea(states=(place.state,), locality=_locality(place.address, place.state))
+    # No state in the record: the source's own state, when it names one.
+    states = source.states if place.country in (None, "US") else ()
+    own = states[0] if len(states) == 1 else None
+    locality = _locality(place.address, own)
+    return ServiceArea(states=states, locality=locality) if states or locality else None
 
 
 def _location_fields(
