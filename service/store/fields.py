@@ -22,7 +22,7 @@ _TIME: Final = r"(?:[01]\d|2[0-3]):[0-5]\d|24:00"
 _SLOT: Final = re.compile(
     rf"^(?P<day>[a-z]{{3}})\s+(?P<start>{_TIME})(?:\s*-\s*(?P<end>{_TIME}))?$"
 )
-_PHONE: Final = re.compile(r"^\+?[0-9][0-9 ().\-]{5,28}[0-9](?:\s*(?:x|ext\.?)\s*\d{1,6})?$")
+_PHONE: Final = re.compile(r"^\+?[0-9(][0-9 ().\-]{5,28}[0-9](?:\s*(?:x|ext\.?)\s*\d{1,6})?$")
 _URL: Final = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 _STATE: Final = re.compile(r"^[A-Z]{2}$")
 _ZIP: Final = re.compile(r"^\d{5}(?:-\d{4})?$")

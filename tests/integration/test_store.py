@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -10,12 +11,14 @@ import msgspec
 import pytest
 import sqlalchemy as sa
 
+from service.errors import StorageUnavailableError
 from service.store.engine import engine_name, migrate, sync_engine
 from service.store.overrides import FlagUpdate, load_overrides, record_flags
 from service.store.records import NewReport, Steward
 from service.store.repository import ReportNotOpenError, Store
 from service.store.stewards import add_steward, revoke_steward
-from service.store.tables import audit, reports
+from service.store.tables import audit, corrections, reports
+from tests.postgres_server import ManagedPostgres, PostgresUnavailableError
 
 NOW = datetime(2026, 12, 1, 15, 30, tzinfo=UTC)
 DANA = Steward(name="Dana", organisation="SEPIA Intergroup")
@@ -208,3 +211,59 @@ async def test_postgresql_and_sqlite_give_the_same_answers(
             item["id"] = item["report_id"] = "-"
     assert sqlite_answers == postgres_answers
     assert sqlite_answers[0] == [[["aasepia", "PA"], 1], [["bmlt", None], 1]]
+
+
+async def test_killing_postgresql_mid_write_loses_no_accepted_correction() -> None:
+    """Accept corrections while the server is SIGKILLed; every accept that answered is there
+    after a restart, whole: the correction, its resolved report and its audit entry."""
+    try:
+        server = ManagedPostgres()
+        server.init()
+        server.start()
+    except PostgresUnavailableError as exc:
+        pytest.skip(f"PostgreSQL cannot run here: {exc}")
+    try:
+        url = server.new_database()
+        store = Store(url, timeout_s=2.0)
+        report_ids = [(await store.add_report(new_report(), now=NOW)).id for _ in range(300)]
+        acknowledged: list[str] = []
+        failed = 0
+        killer = threading.Timer(0.5, server.kill)
+        killer.start()
+        for number, report_id in enumerate(report_ids):
+            try:
+                phone = f"215-555-{number:04d}"
+                await store.accept(
+                    report_id, steward=DANA, field="phone", value=phone, source_value=None, now=NOW
+                )
+            except StorageUnavailableError:
+                failed += 1
+                if failed > 3:
+                    break
+            else:
+                acknowledged.append(report_id)
+        killer.join()
+        await store.aclose()
+        assert acknowledged, "the server was killed before any accept"
+        assert failed, "every accept finished before the kill: nothing was tested"
+        server.start()
+        store = Store(url, timeout_s=5.0)
+        try:
+            async with store.connection() as connection:
+                rows = (await connection.execute(sa.select(reports.c.id, reports.c.status))).all()
+                audited = set(
+                    (await connection.execute(sa.select(audit.c.report_id))).scalars().all()
+                )
+                corrected = set(
+                    (await connection.execute(sa.select(corrections.c.report_id))).scalars().all()
+                )
+        finally:
+            await store.aclose()
+        accepted = {r.id for r in rows if r.status == "accepted"}
+        assert set(acknowledged) <= accepted
+        # No half-written decision: each accepted report has its correction and its audit entry.
+        assert accepted == corrected == audited
+        assert len(accepted) - len(acknowledged) <= 1
+    finally:
+        server.stop()
+        server.remove()
