@@ -38,6 +38,8 @@ _TZ_KEYS: Final[dict[str, str]] = {
     "America/Puerto_Rico": "tz_atlantic",
     "America/Halifax": "tz_atlantic",
 }
+# "Use my location" sends a rounded `lat,lng`: people read it as their own position.
+_POSITION_RE: Final = re.compile(r"^\s*-?\d{1,2}(?:\.\d+)?\s*,\s*-?\d{1,3}(?:\.\d+)?\s*$")
 _EXTENSION_RE: Final = re.compile(r"\s*(?:x|ext\.?|extension)\s*(\d{1,6})\s*$", re.IGNORECASE)
 
 
@@ -66,12 +68,20 @@ def format_distance(distance_km: float, lang: Lang) -> str:
 
 def format_radius(radius_km: float, lang: Lang) -> str:
     """'within 15.5 mi (25 km)'."""
-    return text(
-        lang,
-        "within",
-        mi=_one_decimal(km_to_miles(radius_km), lang),
-        km=_one_decimal(radius_km, lang),
-    )
+    return text(lang, "within", distance=radius_text(radius_km, lang))
+
+
+def radius_text(radius_km: float, lang: Lang) -> str:
+    """'15.5 mi (25 km)': one wording for the distance select and the results heading."""
+    mi, km = _one_decimal(km_to_miles(radius_km), lang), _one_decimal(radius_km, lang)
+    return f"{mi} {text(lang, 'mi')} ({km} km)"
+
+
+def place_text(near: str, lang: Lang) -> str:
+    """How a searched place reads: 'near 19103', and 'near you' for a position."""
+    if _POSITION_RE.match(near):
+        return text(lang, "near_you")
+    return text(lang, "near_place", place=near)
 
 
 def _one_decimal(value: float, lang: Lang) -> str:

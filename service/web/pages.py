@@ -29,7 +29,14 @@ from service.web.forms import form_view
 from service.web.i18n import LANGS, Lang, choose_lang, text
 from service.web.page_query import SCHEDULE_PARAMS, PageQuery, build_url, page_query
 from service.web.render import STATIC_DIR, render
-from service.web.views import ResultsView, error_view, failed_view, idle_view, results_view
+from service.web.views import (
+    ResultsView,
+    error_view,
+    failed_view,
+    idle_view,
+    results_view,
+    search_summary,
+)
 
 PAGE_PER_PAGE: Final = 10
 MAX_SHORTLIST: Final = 20
@@ -111,7 +118,7 @@ async def search_results(
         )
     except PathwaysError as exc:
         error = error_view(exc, lang, near=pq.first("near"))
-        return failed_view(error), error.status
+        return failed_view(error, search_summary(pq, lang)), error.status
     return results_view(result, pq, lang, path=path, keep=keep), 200
 
 

@@ -151,6 +151,9 @@ async def test_the_iframe_on_an_allowed_origin_and_refused_elsewhere(
         re.compile(r"^\d+ results near 19103")
     )
     await expect(frame.get_by_role("link", name="Call 988")).to_be_visible()
+    # A narrow frame folds its form once results show: "change" unfolds it.
+    await frame.locator(".search-summary").click()
+    await frame.locator("summary", has_text="Filters").click()
     await frame.locator("summary", has_text="Language").click()
     await frame.get_by_label("Spanish", exact=True).check()
     await frame.get_by_role("button", name="Search").first.click()

@@ -124,6 +124,8 @@
           document.title = inner.getAttribute("data-title") + " – Pathways";
         }
         syncPickBoxes(body);
+        // A filter changed in the open form leaves it open; a search folds it.
+        foldForm(inner ? inner.getAttribute("data-summary") : "", options.focus);
         say(status || "");
         if (options.focus) {
           var heading = document.getElementById("results-heading");
@@ -198,10 +200,21 @@
     });
   }
 
-  // Wide screens show the filters beside the results, so they start unfolded there.
+  // Wide screens show the form and filters beside the results, so they start unfolded
+  // there; narrow ones fold the form into its one-line summary once there are results.
+  var wide = window.matchMedia && window.matchMedia("(min-width: 56rem)").matches;
   var filters = document.getElementById("filters");
-  if (filters && window.matchMedia && window.matchMedia("(min-width: 56rem)").matches) {
-    filters.open = true;
+  var fold = document.getElementById("search-fold");
+  if (wide && filters) filters.open = true;
+  if (wide && fold) fold.open = true;
+
+  function foldForm(summary, close) {
+    if (!fold || !summary) return;
+    var line = fold.querySelector(".search-summary");
+    var words = document.getElementById("search-summary-text");
+    if (words) words.textContent = summary;
+    if (line) line.hidden = false;
+    if (close && !wide) fold.open = false;
   }
 
   // --- "Use my location" -----------------------------------------------------------------
