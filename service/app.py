@@ -40,6 +40,8 @@ from service.search.query import Limits
 from service.search.result_cache import ResultCache
 from service.settings import Settings, from_env, meili_admin_key
 from service.web.embed import EMBED_ROUTES
+from service.web.error_pages import with_error_pages
+from service.web.listing import LISTING_ROUTES
 from service.web.pages import PAGE_ROUTES
 
 
@@ -121,6 +123,7 @@ def create_app(
             search_csv,
             # The search page, the shortlist and the partner embed.
             *PAGE_ROUTES,
+            *LISTING_ROUTES,
             *EMBED_ROUTES,
             # Operator endpoints exist only with an admin token.
             *(ADMIN_ROUTES if settings.admin_token else []),
@@ -152,7 +155,8 @@ def create_app(
         middleware=[RequestLimitsMiddleware(), *_client_limit(settings)],
         before_send=[add_security_headers],
         request_max_body_size=MAX_BODY_BYTES,
-        exception_handlers=EXCEPTION_HANDLERS,
+        # Browsers get a page in their language with the crisis lines (service/web/error_pages.py).
+        exception_handlers=with_error_pages(EXCEPTION_HANDLERS),
         # service/logs.py gives our loggers their handler; a root one would print them twice.
         logging_config=LoggingConfig(configure_root_logger=False),
         openapi_config=OpenAPIConfig(

@@ -287,6 +287,32 @@
     writeShortlist(readShortlist().filter(function (x) { return x !== id; }));
   });
 
+  // --- listing page: the next time in the viewer's own zone, and copying its link ---------
+  var viewer = document.querySelector(".viewer-time[data-when]");
+  if (viewer && window.Intl && Intl.DateTimeFormat) {
+    try {
+      var when = new Date(viewer.getAttribute("data-when"));
+      var shown = new Intl.DateTimeFormat(viewer.getAttribute("data-lang") || "en", {
+        weekday: "short", month: "short", day: "numeric", hour: "numeric", minute: "2-digit",
+        timeZoneName: "short",
+      }).format(when);
+      viewer.textContent = (viewer.getAttribute("data-label") || "{when}").replace("{when}", shown);
+      viewer.hidden = false;
+    } catch (e) { /* the venue's time stays */ }
+  }
+
+  var copyLink = document.getElementById("copy-link");
+  if (copyLink && navigator.clipboard && navigator.clipboard.writeText) {
+    copyLink.hidden = false;
+    copyLink.addEventListener("click", function () {
+      var status = document.getElementById("copy-status");
+      navigator.clipboard.writeText(copyLink.getAttribute("data-url") || window.location.href).then(
+        function () { if (status) status.textContent = copyLink.getAttribute("data-done") || ""; },
+        function () { var field = document.getElementById("share-url"); if (field) field.select(); }
+      );
+    });
+  }
+
   renderShortlistBar();
   syncPickBoxes(document);
 })();
