@@ -252,7 +252,13 @@ async def _results(
     if origin is not None:
         extra = await time_clauses(search_index, time_filter)
         placed = await place_results(
-            search_index, params, origin, state=state, extra=extra, caches=places
+            search_index,
+            params,
+            origin,
+            state=state,
+            extra=extra,
+            caches=places,
+            at=time_filter.at,
         )
         result = msgspec.structs.replace(placed, hits=with_distances(placed.hits, origin))
     else:
