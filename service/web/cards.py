@@ -44,6 +44,8 @@ class Card(msgspec.Struct, frozen=True, kw_only=True):
     description: str | None = None
     distance: str | None = None
     next_time: str | None = None
+    # A meeting in progress or a service open at the time asked about.
+    open_now: bool = False
     schedule: list[str] = msgspec.field(default_factory=list)
     timezone: str | None = None
     by_appointment: bool = False
@@ -141,6 +143,7 @@ def build_card(hit: SearchHit, lang: Lang) -> Card:
         description=_shorten(hit.description),
         distance=format_distance(hit.distance_km, lang) if hit.distance_km is not None else None,
         next_time=_next_time(hit, lang),
+        open_now=hit.open_now is True,
         schedule=times,
         timezone=zone if schedule.slots else None,
         by_appointment=schedule.by_appointment,

@@ -17,7 +17,8 @@ from service.web.page_query import FILTER_PARAMS, PageQuery
 
 _VOCAB: Final = {f.param: f.vocabulary for f in FILTER_FIELDS}
 RADIUS_OPTIONS_KM: Final[tuple[float, ...]] = (5, 10, 25, 50, 100, 250)
-STARTS_WITHIN_MIN: Final[tuple[int, ...]] = (30, 60, 120, 180)
+# Up to 12 hours: "later tonight" from the afternoon.
+STARTS_WITHIN_MIN: Final[tuple[int, ...]] = (30, 60, 120, 180, 360, 720)
 # Languages most asked for first; the rest follow in alphabetical order of their labels.
 FIRST_LANGUAGES: Final[tuple[str, ...]] = ("en", "es")
 
@@ -179,7 +180,8 @@ def form_view(
         q=pq.first("q"),
         near=pq.first("near"),
         fixed_near=near,
-        sort=pq.first("sort") or "distance",
+        # Empty: the page picks (happening now first for a time ask, else the API's default).
+        sort=pq.first("sort"),
         radius_options=_radius_options(
             pq.first("radius_km"), lang, limits, presets.radius_km if presets else None
         ),

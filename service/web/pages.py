@@ -24,6 +24,7 @@ from service.errors import PathwaysError
 from service.search.client import SearchIndex
 from service.search.request import SearchRequest, search_request
 from service.search.run import SearchDeps, empty_response, run_search
+from service.values import is_true
 from service.web.cards import Card, build_card, shortlist_text
 from service.web.forms import form_view
 from service.web.i18n import LANGS, Lang, choose_lang, text
@@ -83,11 +84,19 @@ RequestBuilder = Callable[[dict[str, list[str]]], SearchRequest | None]
 
 
 def page_request(query: dict[str, list[str]]) -> SearchRequest:
-    """The page's search: the visitor's query, ten results a page by default."""
+    """The page's search: the visitor's query, ten results a page by default, and happening
+    now first when the visitor asks by time without choosing an order."""
     request = search_request(query)
     if request.per_page is None:
         request = msgspec.structs.replace(request, per_page=PAGE_PER_PAGE)
+    if not request.sort and asks_by_time(request):
+        request = msgspec.structs.replace(request, sort="soonest")
     return request
+
+
+def asks_by_time(request: SearchRequest) -> bool:
+    """Open now, or starting within a span: a question about what is on soon."""
+    return is_true(request.open_now) or request.starts_within_min is not None
 
 
 async def search_results(

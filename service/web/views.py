@@ -150,6 +150,8 @@ class ResultsView(msgspec.Struct, frozen=True, kw_only=True):
     alternatives: list[AlternativeView] = msgspec.field(default_factory=list)
     # The folded form's one line: "Housing near 20001 · 2 filters".
     summary: str = ""
+    # Said when the order is not the obvious one (happening now, then soonest).
+    order_text: str | None = None
 
 
 def search_summary(pq: PageQuery, lang: Lang) -> str:
@@ -214,6 +216,7 @@ def results_view(
         heading=heading,
         subheading=where,
         summary=search_summary(pq, lang),
+        order_text=text(lang, "order_soonest") if result.sort == "soonest" else None,
         cards=[build_card(hit, lang) for hit in result.hits],
         active=active_filters(pq, lang, path, keep) if removable else [],
         clear_url=clear_url(pq, path, keep)

@@ -110,3 +110,39 @@ async def test_a_located_search_reads_near_you_and_one_distance_wording(
     await page.locator(".search-summary").click()
     await expect(page.locator("#radius_km option:checked")).to_have_text("15.5 mi (25 km)")
     await visit.context.close()
+
+
+@pytest.mark.parametrize(
+    ("javascript", "lang"), [(False, "en"), (True, "es")], ids=["js-off-en", "js-on-es"]
+)
+async def test_a_time_ask_lists_happening_now_then_soonest(
+    browser: Browser, app_site: Site, javascript: bool, lang: str
+) -> None:
+    visit = await open_visit(
+        browser,
+        viewport=PHONE,
+        java_script_enabled=javascript,
+        locale="es-MX" if lang == "es" else "en-US",
+    )
+    page = visit.page
+    # Wednesday 18:45 in Philadelphia, starting within 12 hours: this evening and tomorrow
+    # morning, in the order they happen.
+    at = "2026-12-02T18:45:00-05:00".replace("+", "%2B")
+    await page.goto(f"{app_site.origin}/?near=19103&kind=meeting&starts_within_min=720&at={at}")
+    await expect(page.locator(".order-of")).to_have_text(
+        "Primero lo que ocurre ahora, luego lo que empieza antes"
+        if lang == "es"
+        else "Happening now first, then starting soonest"
+    )
+    await expect(page.locator("#f-starts_within_min option:checked")).to_have_text(
+        "12 horas" if lang == "es" else "12 hours"
+    )
+    nexts = await page.locator("article.card .next-time").all_inner_texts()
+    assert len(nexts) == 10
+    # Today's (Wednesday) first: nothing from a later day before an earlier one.
+    days = ["mié" if lang == "es" else "Wed", "jue" if lang == "es" else "Thu"]
+    order = [next(i for i, d in enumerate(days) if d in text) for text in nexts]
+    assert order == sorted(order)
+    assert order[0] == 0
+    await first_result_on_first_screen(page)
+    await visit.context.close()

@@ -19,7 +19,7 @@ from service.web.embedding import embed_request
 from service.web.forms import form_view
 from service.web.i18n import Lang
 from service.web.page_query import SCHEDULE_PARAMS, build_url, page_query
-from service.web.pages import shortlist_ids
+from service.web.pages import page_request, shortlist_ids
 from service.web.render import render
 from service.web.views import error_view, results_view, search_summary
 
@@ -340,3 +340,19 @@ def test_the_folded_form_says_what_was_asked_in_one_line(
 ) -> None:
     pq = page_query(query, schedule=SCHEDULE_PARAMS)
     assert search_summary(pq, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"near": ["19103"], "open_now": ["true"]}, "soonest"),
+        ({"near": ["19103"], "starts_within_min": ["720"]}, "soonest"),
+        ({"near": ["19103"], "starts_within_min": ["60"], "sort": ["distance"]}, "distance"),
+        ({"near": ["19103"], "open_now": ["false"]}, None),
+        ({"near": ["19103"], "day": ["mon"]}, None),
+    ],
+)
+def test_a_time_ask_on_the_page_lists_happening_now_first(
+    query: dict[str, list[str]], expected: str | None
+) -> None:
+    assert page_request(query).sort == expected
