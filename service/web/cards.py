@@ -68,7 +68,10 @@ class Card(msgspec.Struct, frozen=True, kw_only=True):
     serves: str | None = None
     updated: str
     # Flagged by the API when its sources last updated it too long ago (search/freshness.py).
+    # Most listings of slow-changing feeds are, so the page says their date quietly instead.
     stale: bool = False
+    # A warning only where a listing is in real doubt (its source says it is closed).
+    doubt: str | None = None
     source_name: str | None = None
     # The name plus its first time or its address: tells apart the many listings of one
     # group ("Nuevo Camino" meets five times a week) in link and checkbox names.
@@ -166,6 +169,7 @@ def build_card(hit: SearchHit, lang: Lang) -> Card:
         serves=_serves(hit.service_area, lang),
         updated=text(lang, "updated", date=updated) if updated else text(lang, "updated_unknown"),
         stale=hit.stale is True,
+        doubt=text(lang, "doubt_closed") if hit.status == "temporarily_closed" else None,
         source_name=hit.provenance.source_name,
     )
 
