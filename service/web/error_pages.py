@@ -30,7 +30,7 @@ FRAGMENT_PREFIX: Final = "/partials/"
 PAGE_KEYS: Final[Mapping[int, str]] = {
     400: "400",
     404: "404",
-    405: "404",
+    405: "400",
     413: "400",
     422: "422",
     429: "429",

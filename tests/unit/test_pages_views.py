@@ -356,3 +356,14 @@ def test_a_time_ask_on_the_page_lists_happening_now_first(
     query: dict[str, list[str]], expected: str | None
 ) -> None:
     assert page_request(query).sort == expected
+
+
+def test_a_warning_only_where_a_listing_is_in_real_doubt() -> None:
+    old = as_hit(NUEVO_CAMINO | {"stale": True})
+    closed = as_hit(NUEVO_CAMINO | {"status": "temporarily_closed"})
+    # An old date is said quietly, in the card's last line; closed is a warning.
+    assert build_card(old, "en").doubt is None
+    assert build_card(old, "en").updated.startswith("Last updated")
+    assert build_card(closed, "es").doubt == (
+        "Cerrado temporalmente, según su fuente: llame antes de ir."
+    )
