@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Collection, Sequence
 from typing import Any, Final
+from urllib.parse import quote
 
 import msgspec
 from litestar import Request, Response, get
@@ -248,10 +249,17 @@ async def shortlist_page(
         plain=shortlist_text(cards, who.lang, link=link) if cards else "",
         remove_urls={i: shortlist_url([j for j in ids if j != i], who.keep) for i in ids},
         text_url=build_url("/shortlist.txt", [("ids", ",".join(ids)), *who.keep]),
+        sms_url=shortlist_sms(cards, link),
         error=None,
         **_chrome(who, "/shortlist", request),
     )
     return html_response(body, lang=who.lang)
+
+
+def shortlist_sms(cards: Sequence[Card], link: str) -> str:
+    """An `sms:` link whose text is the names and the shortlist's link."""
+    body = "\n".join([*(c.name for c in cards), link])
+    return "sms:?&body=" + quote(body, safe="")
 
 
 def _chrome(who: Visitor, path: str, request: AnyRequest) -> dict[str, Any]:

@@ -67,6 +67,10 @@
       ids.push(box.value);
     }
     writeShortlist(ids);
+    // Ticking confirms itself: said to screen readers, and the floating button's count moves.
+    var link = document.getElementById("shortlist-link");
+    var words = link ? link.getAttribute(box.checked ? "data-added" : "data-removed") : "";
+    if (words) say(words.replace("{n}", String(ids.length)));
   });
 
   // --- results without a reload ---------------------------------------------------------
