@@ -118,7 +118,8 @@ async def test_a_tick_is_confirmed_and_the_shortlist_button_floats_on_a_phone(
         await page.evaluate(f"window.scrollTo(0, {y})")
         box = await button.bounding_box()
         assert box is not None
-        assert 0 <= box["y"] and box["y"] + box["height"] <= 844, box
+        assert box["y"] >= 0, box
+        assert box["y"] + box["height"] <= 844, box
     await button.click()
     sms = page.get_by_role("link", name="Send by text message")
     await expect(sms).to_have_attribute("href", re.compile(r"^sms:\?&body=.+%2Fshortlist%3Fids%3D"))
