@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any, Final
 
@@ -97,6 +98,21 @@ def _http_url(value: object) -> str | None:
     return None
 
 
+def _restates_language(note: str | None, codes: Sequence[str]) -> bool:
+    """Whether a feed's note only names a language the card already shows ("Spanish-Speaking").
+
+    Such notes are in the feed's own language, so on the other language's page they would
+    read untranslated next to the translated "Languages" line.
+    """
+    if not note:
+        return False
+    words = re.sub(r"[^a-záéíóúñ]+", " ", note.lower()).split()
+    words = [w for w in words if w not in {"speaking", "speakers", "language", "only"}]
+    names = {t.en.lower() for t in LANGUAGES.terms if t.code in codes}
+    names |= {t.es.lower() for t in LANGUAGES.terms if t.code in codes}
+    return bool(words) and " ".join(words) in names
+
+
 def _shorten(value: object, limit: int = MAX_DESCRIPTION_CHARS) -> str | None:
     if not isinstance(value, str) or not value.strip():
         return None
@@ -143,7 +159,9 @@ def build_card(hit: SearchHit, lang: Lang) -> Card:
         kind=hit.kind,
         kind_label=label(KINDS, hit.kind, lang),
         organization=hit.organization,
-        description=_shorten(hit.description),
+        description=None
+        if _restates_language(hit.description, hit.languages)
+        else _shorten(hit.description),
         distance=format_distance(hit.distance_km, lang) if hit.distance_km is not None else None,
         next_time=_next_time(hit, lang),
         open_now=hit.open_now is True,

@@ -367,3 +367,21 @@ def test_a_warning_only_where_a_listing_is_in_real_doubt() -> None:
     assert build_card(closed, "es").doubt == (
         "Cerrado temporalmente, según su fuente: llame antes de ir."
     )
+
+
+@pytest.mark.parametrize(
+    ("note", "languages", "shown"),
+    [
+        ("Spanish-Speaking", ["es"], False),
+        ("Spanish speaking", ["es", "en"], False),
+        ("Español", ["es"], False),
+        ("Spanish-Speaking", ["en"], True),
+        ("Spanish-speaking step study, bring a Big Book", ["es"], True),
+        (None, ["es"], False),
+    ],
+)
+def test_a_note_that_only_names_a_shown_language_is_left_out(
+    note: str | None, languages: list[str], shown: bool
+) -> None:
+    hit = as_hit(NUEVO_CAMINO | {"description": note, "languages": languages})
+    assert (build_card(hit, "es").description is not None) == shown
