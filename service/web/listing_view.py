@@ -141,7 +141,9 @@ def listing_view(
     slots = msgspec.to_builtins(schedule.slots)
     return ListingView(
         card=card,
-        description=" ".join(hit.description.split()) if card.description else None,
+        description=" ".join(hit.description.split())
+        if hit.description and card.description
+        else None,
         schedule=format_slots(slots, lang, max_lines=MAX_LISTING_LINES),
         next_iso=next_iso,
         next_text=next_text,
