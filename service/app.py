@@ -158,7 +158,11 @@ def create_app(
         # gzip when the client asks (brotli needs a library the project does not ship). Level
         # 6 keeps nearly all of 9's saving at a fraction of its CPU (figures in the README).
         compression_config=CompressionConfig(
-            backend="gzip", minimum_size=COMPRESS_MIN_BYTES, gzip_compress_level=6
+            backend="gzip",
+            minimum_size=COMPRESS_MIN_BYTES,
+            gzip_compress_level=6,
+            # The feed gzips itself (once per index version, under its own strong ETag).
+            exclude=["^/v1/feeds/"],
         ),
         request_max_body_size=MAX_BODY_BYTES,
         # Browsers get a page in their language with the crisis lines (service/web/error_pages.py).
