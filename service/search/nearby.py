@@ -17,6 +17,13 @@ When an answer cannot be proven exact this way (the page reaches past the local 
 into remote services, a facet would be cut short, or the disc holds too few results even at
 the full radius), the search falls back to the straightforward Meilisearch query, so results
 are always the same as `_geoRadius` plus `_geoPoint` sorting would give.
+
+With text, "nearest first" is still strictly by distance: the probes and the fetch carry the
+text, so the points hold only matching documents. (Meilisearch's own `sort` comes after the
+relevance rules, so it would list a 10 km hit matching every word before a 1 km hit matching
+fewer.) Only the fallback keeps Meilisearch's relevance-then-distance order.
+
+`sort=soonest` near a place pages the exact circle by time ahead (service/search/soonest.py).
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any, Final
 
 import msgspec
@@ -34,6 +42,7 @@ from service.places.cells import cover, parse_geo_key, within
 from service.places.units import distance_m, km_to_m
 from service.search.client import MeiliSearchResult, SearchIndex
 from service.search.query import (
+    MATCHING_STRATEGY,
     RETRIEVED_ATTRIBUTES,
     SearchParams,
     base_filters,
@@ -41,6 +50,8 @@ from service.search.query import (
     online_asked,
     place_clause,
 )
+from service.search.soonest import soonest_search
+from service.search.timed import indexed_zones
 
 FIRST_STAGE_M: Final = 5000.0
 MAX_STAGE_HINTS: Final = 4096
@@ -131,14 +142,15 @@ def by_rank(near: Sequence[Point]) -> list[list[Point]]:
     return groups
 
 
-def facet_probe(base: Filter, cells: str) -> dict[str, Any]:
+def with_text(body: dict[str, Any], q: str) -> dict[str, Any]:
+    """The body limited to documents matching `q` (as the full search matches them)."""
+    return {**body, "q": q, "matchingStrategy": MATCHING_STRATEGY} if q else body
+
+
+def facet_probe(base: Filter, cells: str, q: str = "") -> dict[str, Any]:
     """The points (and counts) of matching documents in these cells, no documents."""
-    return {
-        "q": "",
-        "filter": [*base, cells],
-        "limit": 0,
-        "facets": [GEO_KEY],
-    }
+    body = {"q": "", "filter": [*base, cells], "limit": 0, "facets": [GEO_KEY]}
+    return with_text(body, q)
 
 
 class PagePoints(msgspec.Struct, frozen=True):
@@ -223,8 +235,8 @@ class PlaceSearch:
             return await self.fallback()
         edge_result, near_result = await self.index.multi_search(
             [
-                facet_probe(self.base, circle.boundary),
-                facet_probe(self.base, disc.whole),
+                facet_probe(self.base, circle.boundary, self.params.q),
+                facet_probe(self.base, disc.whole, self.params.q),
             ]
         )
         edge = points(edge_result, self.origin)
@@ -259,12 +271,15 @@ class PlaceSearch:
             disc = self.circle_cells(self.origin, stage_m)
             if disc is None:
                 return None
-            (near_result,) = await self.index.multi_search([facet_probe(self.base, disc.whole)])
+            (near_result,) = await self.index.multi_search(
+                [facet_probe(self.base, disc.whole, self.params.q)]
+            )
 
     @property
     def hint_key(self) -> tuple[object, ...]:
-        """What the disc needed for a page depends on: place, filters and page end."""
-        return (self.origin, repr(self.base), self.params.page * self.params.per_page)
+        """What the disc needed for a page depends on: place, filters, text and page end."""
+        end = self.params.page * self.params.per_page
+        return (self.origin, repr(self.base), self.params.q, end)
 
     def remember(self, stage_m: float) -> None:
         """Keep the disc that held the page, for the next search of the same kind."""
@@ -285,7 +300,9 @@ class PlaceSearch:
             "limit": wanted,
             "attributesToRetrieve": RETRIEVED_ATTRIBUTES,
         }
-        counted, fetched = await self.index.multi_search([count_body, fetch_body])
+        counted, fetched = await self.index.multi_search(
+            [with_text(count_body, self.params.q), with_text(fetch_body, self.params.q)]
+        )
         skip = start - page.first_rank
         hits = self.ordered(fetched.hits)[skip : skip + self.params.per_page]
         per_page = self.params.per_page
@@ -318,18 +335,30 @@ class PlaceSearch:
         circle = self.circle_cells(self.origin, self.radius_m)
         if circle is None:
             return None
-        (edge_result,) = await self.index.multi_search([facet_probe(self.base, circle.boundary)])
+        (edge_result,) = await self.index.multi_search(
+            [facet_probe(self.base, circle.boundary, self.params.q)]
+        )
         edge = points(edge_result, self.origin)
         if edge is None:
             return None
         inside = [p.key for p in edge if within(self.origin, parse_geo_key(p.key), self.radius_m)]
         return local_clause(circle.interior, inside)
 
-    async def fallback(self, local: str | None = None) -> MeiliSearchResult:
-        """Meilisearch's own distance sort over the circle (exact cells when known)."""
+    def body(self, local: str | None) -> dict[str, Any]:
+        """The straightforward search body over the circle (exact cells when known)."""
         body = build_search_body(self.params, self.origin, origin_state=self.state, local=local)
         body["filter"] = [*body["filter"], *self.extra]
-        return await self.index.search(body)
+        return body
+
+    async def fallback(self, local: str | None = None) -> MeiliSearchResult:
+        """Meilisearch's own distance sort over the circle (exact cells when known)."""
+        return await self.index.search(self.body(local))
+
+    async def soonest(self, at: datetime) -> MeiliSearchResult:
+        """The exact circle's results by time ahead of `at`: open now, then starting soonest."""
+        body = self.body(await self.exact_local())
+        zones = await indexed_zones(self.index)
+        return await soonest_search(self.index, body, at=at, zones=zones)
 
 
 async def place_results(
@@ -340,10 +369,14 @@ async def place_results(
     state: str | None,
     extra: Sequence[str],
     caches: PlaceCaches,
+    at: datetime | None = None,
 ) -> MeiliSearchResult:
-    """A search near a place: staged nearest-first when sorting by distance without text;
-    otherwise Meilisearch ranks (relevance, or relevance then distance) over the exact set."""
+    """A search near a place: staged nearest-first when sorting by distance (with or without
+    text); soonest first from `at` when asked; otherwise Meilisearch's relevance over the
+    exact set."""
     search = PlaceSearch(index, params, origin, state=state, extra=extra, caches=caches)
-    if params.sort == "distance" and not params.q:
+    if params.sort == "distance":
         return await search.run()
+    if params.sort == "soonest" and at is not None:
+        return await search.soonest(at)
     return await search.fallback(await search.exact_local())

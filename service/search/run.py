@@ -296,7 +296,13 @@ async def _results(
     if origin is not None:
         clauses = [*await time_clauses(search_index, time_filter), *extra]
         placed = await place_results(
-            search_index, params, origin, state=state, extra=clauses, caches=places
+            search_index,
+            params,
+            origin,
+            state=state,
+            extra=clauses,
+            caches=places,
+            at=time_filter.at,
         )
         result = msgspec.structs.replace(placed, hits=with_distances(placed.hits, origin))
     else:

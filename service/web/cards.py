@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any, Final
 
@@ -44,6 +45,8 @@ class Card(msgspec.Struct, frozen=True, kw_only=True):
     description: str | None = None
     distance: str | None = None
     next_time: str | None = None
+    # A meeting in progress or a service open at the time asked about.
+    open_now: bool = False
     schedule: list[str] = msgspec.field(default_factory=list)
     timezone: str | None = None
     by_appointment: bool = False
@@ -66,7 +69,10 @@ class Card(msgspec.Struct, frozen=True, kw_only=True):
     serves: str | None = None
     updated: str
     # Flagged by the API when its sources last updated it too long ago (search/freshness.py).
+    # Most listings of slow-changing feeds are, so the page says their date quietly instead.
     stale: bool = False
+    # A warning only where a listing is in real doubt (its source says it is closed).
+    doubt: str | None = None
     source_name: str | None = None
     # The name plus its first time or its address: tells apart the many listings of one
     # group ("Nuevo Camino" meets five times a week) in link and checkbox names.
@@ -90,6 +96,21 @@ def _http_url(value: object) -> str | None:
     if isinstance(value, str) and value.strip().lower().startswith(("https://", "http://")):
         return value.strip()
     return None
+
+
+def _restates_language(note: str | None, codes: Sequence[str]) -> bool:
+    """Whether a feed's note only names a language the card already shows ("Spanish-Speaking").
+
+    Such notes are in the feed's own language, so on the other language's page they would
+    read untranslated next to the translated "Languages" line.
+    """
+    if not note:
+        return False
+    words = re.sub(r"[^a-záéíóúñ]+", " ", note.lower()).split()
+    words = [w for w in words if w not in {"speaking", "speakers", "language", "only"}]
+    names = {t.en.lower() for t in LANGUAGES.terms if t.code in codes}
+    names |= {t.es.lower() for t in LANGUAGES.terms if t.code in codes}
+    return bool(words) and " ".join(words) in names
 
 
 def _shorten(value: object, limit: int = MAX_DESCRIPTION_CHARS) -> str | None:
@@ -138,9 +159,12 @@ def build_card(hit: SearchHit, lang: Lang) -> Card:
         kind=hit.kind,
         kind_label=label(KINDS, hit.kind, lang),
         organization=hit.organization,
-        description=_shorten(hit.description),
+        description=None
+        if _restates_language(hit.description, hit.languages)
+        else _shorten(hit.description),
         distance=format_distance(hit.distance_km, lang) if hit.distance_km is not None else None,
         next_time=_next_time(hit, lang),
+        open_now=hit.open_now is True,
         schedule=times,
         timezone=zone if schedule.slots else None,
         by_appointment=schedule.by_appointment,
@@ -163,6 +187,7 @@ def build_card(hit: SearchHit, lang: Lang) -> Card:
         serves=_serves(hit.service_area, lang),
         updated=text(lang, "updated", date=updated) if updated else text(lang, "updated_unknown"),
         stale=hit.stale is True,
+        doubt=text(lang, "doubt_closed") if hit.status == "temporarily_closed" else None,
         source_name=hit.provenance.source_name,
     )
 

@@ -164,7 +164,15 @@ def _fragment(
         view = results_view(
             outcome, pq, lang, path="/embed/v1/results", removable=False, link_path=full
         )
-    body = render("_results.html", lang=lang, mode="embed", results=view, shortlist_hidden=[])
+    body = render(
+        "_results.html",
+        lang=lang,
+        mode="embed",
+        results=view,
+        shortlist_hidden=[],
+        listing_base=str(request.base_url).rstrip("/"),
+        listing_query=f"?lang={lang}",
+    )
     headers = cors_headers(request) | {"Content-Language": lang}
     if isinstance(outcome, SearchUnavailableError):
         headers["Retry-After"] = str(outcome.retry_after_s)

@@ -1,10 +1,14 @@
-"""Errors on the HTML pages as HTML pages, and on the embed API with its CORS headers.
+"""Errors as a browser should see them: a page in the visitor's language with the crisis
+lines, while API clients keep problem+json (service/http/problems.py).
 
-Errors raised before a page's handler runs (the per-client rate limit, request limits) or
-that no handler catches reach the app's exception handlers, which speak problem+json. A
-person on `/`, `/shortlist` or the partner frame must instead get a page in their language
-with the crisis lines first (base.html); a widget on a partner's page must be able to read
-the problem, so the embed API's answers carry CORS headers whatever their status.
+The pages (`/`, `/shortlist`, the partner frame) always answer an error with a page: errors
+raised before a page's handler runs (the per-client rate limit, request limits) reach the
+app's exception handlers, and a person there must meet the crisis lines, not JSON. Elsewhere
+the choice is content negotiation on `Accept`: a browser's navigation asks for text/html
+first; curl, httpx and fetch() without an Accept header ask for */*, which problem+json
+answers. Machine endpoints always answer problem+json, whatever the Accept header says; the
+embed API's answers carry CORS headers whatever their status, so a widget on a partner's
+page can read the problem.
 """
 
 from __future__ import annotations
@@ -16,67 +20,94 @@ from litestar import Request, Response
 from litestar.enums import MediaType
 from litestar.types import ExceptionHandlersMap
 
+from service.http.problems import PROBLEM_JSON
 from service.http.security_headers import CSP, page_policy
 from service.web.embedding import cors_headers
-from service.web.i18n import Lang, choose_lang, text
+from service.web.i18n import Lang, choose_lang
 from service.web.page_query import build_url
 from service.web.render import render
 
 AnyRequest = Request[Any, Any, Any]
 Handler = Callable[[AnyRequest, Any], Response[Any]]
-HTML_PATHS: Final[frozenset[str]] = frozenset({"/", "/shortlist", "/embed/v1/frame"})
+
+# Paths whose clients are programs: the API, HSDS, feeds, health, the schema, the widget's API.
+MACHINE_PREFIXES: Final = ("/v1/", "/hsds", "/healthz", "/readyz", "/schema")
+PAGE_PATHS: Final[frozenset[str]] = frozenset({"/", "/shortlist", "/embed/v1/frame"})
+FRAME_PATH: Final = "/embed/v1/frame"
 EMBED_API_PREFIX: Final = "/embed/v1/"
-# What the answer keeps of the problem's headers.
-KEPT_HEADERS: Final[tuple[str, ...]] = ("Retry-After", "Allow")
+FRAGMENT_PREFIX: Final = "/partials/"
+# Each status's words (strings/*.json `errpage_<key>_title` and `errpage_<key>_text`).
+PAGE_KEYS: Final[Mapping[int, str]] = {
+    400: "400",
+    404: "404",
+    405: "400",
+    413: "400",
+    422: "422",
+    429: "429",
+    503: "503",
+}
+KEPT_HEADERS: Final = ("retry-after", "allow")
 
 
-def _words(status: int, retry_after: str | None, lang: Lang) -> tuple[str, str]:
-    if status == 429:
-        return text(lang, "error_title_rate"), text(lang, "error_rate", seconds=retry_after or 60)
-    if status == 503:
-        return text(lang, "error_title_unavailable"), text(lang, "error_unavailable")
-    return text(lang, "error_title_generic"), text(lang, "error_generic")
+def wants_html(request: AnyRequest) -> bool:
+    """Whether the client prefers an HTML page to problem+json."""
+    path = request.url.path
+    if path in PAGE_PATHS:
+        return True
+    if path.startswith(MACHINE_PREFIXES) or path.startswith(EMBED_API_PREFIX):
+        return False
+    offered = [PROBLEM_JSON, MediaType.JSON.value, MediaType.HTML.value]
+    return request.accept.best_match(offered) == MediaType.HTML.value
 
 
-def error_page(request: AnyRequest, problem: Response[Any]) -> Response[str]:
-    """The HTML page for a problem answer on one of the pages: same status, same Retry-After."""
+def page_key(status: int) -> str:
+    """Which words a status gets: its own, or the generic ones."""
+    return PAGE_KEYS.get(status, "500")
+
+
+def error_page(request: AnyRequest, status: int, headers: Mapping[str, str]) -> Response[str]:
+    """The HTML page (or, for the page's script, the results fragment) for an error status."""
     explicit = request.query_params.get("lang")
-    lang = choose_lang(explicit, request.headers.get("accept-language"))
-    retry_after = problem.headers.get("Retry-After")
-    status = problem.status_code or 500
-    title, message = _words(status, retry_after, lang)
-    frame = request.url.path == "/embed/v1/frame"
+    lang: Lang = choose_lang(explicit, request.headers.get("accept-language"))
+    keep = [("lang", lang)] if explicit == lang else []
+    other = "es" if lang == "en" else "en"
+    fragment = request.url.path.startswith(FRAGMENT_PREFIX)
+    frame = request.url.path == FRAME_PATH
     body = render(
-        "error.html",
+        "_error_fragment.html" if fragment else "error.html",
         lang=lang,
         frame=frame,
-        home_url=build_url("/", [("lang", lang)]),
-        switch_url=build_url("/", [("lang", "es" if lang == "en" else "en")]),
-        title=title,
-        message=message,
+        status=status,
+        key=page_key(status),
+        home_url=build_url("/", keep),
+        switch_url=build_url(request.url.path, [("lang", other)]),
     )
-    headers = {k: v for k in KEPT_HEADERS if (v := problem.headers.get(k))}
-    headers |= {"Content-Language": lang, "Vary": "Accept-Language", "Cache-Control": "no-store"}
+    kept = {k: v for k, v in headers.items() if k.lower() in KEPT_HEADERS}
+    kept |= {
+        "Content-Language": lang,
+        "Vary": "Accept, Accept-Language",
+        "Cache-Control": "no-store",
+    }
     if frame:
         # Says nothing about the visitor or the partner: any page may frame it so it is seen.
-        headers[CSP] = page_policy(frame_ancestors=["*"])
-    return Response(body, status_code=status, media_type=MediaType.HTML, headers=headers)
+        kept[CSP] = page_policy(frame_ancestors=["*"])
+    return Response(content=body, status_code=status, media_type=MediaType.HTML, headers=kept)
 
 
-def _for_pages(handler: Handler) -> Handler:
+def _negotiated(handler: Handler) -> Handler:
     def handle(request: AnyRequest, exc: Any) -> Response[Any]:
-        answer = handler(request, exc)
-        path = request.url.path
-        if path in HTML_PATHS:
-            return error_page(request, answer)
-        if path.startswith(EMBED_API_PREFIX):
-            for name, value in cors_headers(request).items():
-                answer.headers.setdefault(name, value)
-        return answer
+        # The problem handler runs either way: it logs, and its status and headers are kept.
+        problem = handler(request, exc)
+        if not wants_html(request):
+            if request.url.path.startswith(EMBED_API_PREFIX):
+                for name, value in cors_headers(request).items():
+                    problem.headers.setdefault(name, value)
+            return problem
+        return error_page(request, problem.status_code or 500, dict(problem.headers))
 
     return handle
 
 
-def with_error_pages(handlers: Mapping[Any, Handler]) -> ExceptionHandlersMap:
-    """The app's exception handlers, answering HTML pages with pages and the embed with CORS."""
-    return {kind: _for_pages(handler) for kind, handler in handlers.items()}
+def with_error_pages(handlers: ExceptionHandlersMap) -> ExceptionHandlersMap:
+    """The same handlers, answering browsers with an HTML page instead of problem+json."""
+    return {kind: _negotiated(handler) for kind, handler in handlers.items()}

@@ -38,6 +38,8 @@ _TZ_KEYS: Final[dict[str, str]] = {
     "America/Puerto_Rico": "tz_atlantic",
     "America/Halifax": "tz_atlantic",
 }
+# "Use my location" sends a rounded `lat,lng`: people read it as their own position.
+_POSITION_RE: Final = re.compile(r"^\s*-?\d{1,2}(?:\.\d+)?\s*,\s*-?\d{1,3}(?:\.\d+)?\s*$")
 _EXTENSION_RE: Final = re.compile(r"\s*(?:x|ext\.?|extension)\s*(\d{1,6})\s*$", re.IGNORECASE)
 
 
@@ -66,12 +68,20 @@ def format_distance(distance_km: float, lang: Lang) -> str:
 
 def format_radius(radius_km: float, lang: Lang) -> str:
     """'within 15.5 mi (25 km)'."""
-    return text(
-        lang,
-        "within",
-        mi=_one_decimal(km_to_miles(radius_km), lang),
-        km=_one_decimal(radius_km, lang),
-    )
+    return text(lang, "within", distance=radius_text(radius_km, lang))
+
+
+def radius_text(radius_km: float, lang: Lang) -> str:
+    """'15.5 mi (25 km)': one wording for the distance select and the results heading."""
+    mi, km = _one_decimal(km_to_miles(radius_km), lang), _one_decimal(radius_km, lang)
+    return f"{mi} {text(lang, 'mi')} ({km} km)"
+
+
+def place_text(near: str, lang: Lang) -> str:
+    """How a searched place reads: 'near 19103', and 'near you' for a position."""
+    if _POSITION_RE.match(near):
+        return text(lang, "near_you")
+    return text(lang, "near_place", place=near)
 
 
 def _one_decimal(value: float, lang: Lang) -> str:
@@ -120,7 +130,9 @@ def _times_text(start: str, end: str | None, lang: Lang) -> str:
     return format_clock(start, lang)
 
 
-def format_slots(slots: Sequence[Mapping[str, Any]], lang: Lang) -> list[str]:
+def format_slots(
+    slots: Sequence[Mapping[str, Any]], lang: Lang, *, max_lines: int = MAX_SCHEDULE_LINES
+) -> list[str]:
     """Weekly times grouped by identical hours, e.g. 'Mon-Fri 9:00 AM-5:00 PM' (en dashes)."""
     groups: dict[tuple[str, str | None], list[int]] = {}
     for slot in slots:
@@ -138,9 +150,9 @@ def format_slots(slots: Sequence[Mapping[str, Any]], lang: Lang) -> list[str]:
         f"{_days_text(sorted(days), lang)} {_times_text(start, end, lang)}"
         for (start, end), days in ordered
     ]
-    if len(lines) > MAX_SCHEDULE_LINES:
-        hidden = len(lines) - MAX_SCHEDULE_LINES + 1
-        lines = [*lines[: MAX_SCHEDULE_LINES - 1], text(lang, "more_times", n=hidden)]
+    if len(lines) > max_lines:
+        hidden = len(lines) - max_lines + 1
+        lines = [*lines[: max_lines - 1], text(lang, "more_times", n=hidden)]
     return lines
 
 
@@ -154,6 +166,14 @@ def format_date(iso: str | None, lang: Lang) -> str | None:
         return None
     month_name = text(lang, "months").split()[month - 1]
     return text(lang, "date_format", month=month_name, day=day, year=year)
+
+
+def format_month(iso: str | None, lang: Lang) -> str | None:
+    """'2020-09-14' -> 'Sep 2020' / 'sep 2020': how recent, without false precision."""
+    match = re.match(r"^(\d{4})-(\d{2})", iso or "")
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        return None
+    return f"{text(lang, 'months').split()[int(match.group(2)) - 1]} {match.group(1)}"
 
 
 def format_occurrence(iso: str | None, lang: Lang) -> str | None:

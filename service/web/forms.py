@@ -11,13 +11,14 @@ from service.contract.documents import FILTER_FIELDS, WEEKDAYS
 from service.http.partners import PartnerPresets
 from service.search.query import Limits
 from service.values import is_true
-from service.web.formatting import km_to_miles
+from service.web.formatting import radius_text
 from service.web.i18n import STRINGS, Lang, text
 from service.web.page_query import FILTER_PARAMS, PageQuery
 
 _VOCAB: Final = {f.param: f.vocabulary for f in FILTER_FIELDS}
 RADIUS_OPTIONS_KM: Final[tuple[float, ...]] = (5, 10, 25, 50, 100, 250)
-STARTS_WITHIN_MIN: Final[tuple[int, ...]] = (30, 60, 120, 180)
+# Up to 12 hours: "later tonight" from the afternoon.
+STARTS_WITHIN_MIN: Final[tuple[int, ...]] = (30, 60, 120, 180, 360, 720)
 # Languages most asked for first; the rest follow in alphabetical order of their labels.
 FIRST_LANGUAGES: Final[tuple[str, ...]] = ("en", "es")
 
@@ -107,15 +108,11 @@ def _radius_options(
     return [
         RadiusOption(
             value=f"{v:g}",
-            label=f"{_miles(v)} {text(lang, 'mi')} ({v:g} km)",
+            label=radius_text(v, lang),
             selected=v == current,
         )
         for v in values
     ]
-
-
-def _miles(radius_km: float) -> str:
-    return f"{km_to_miles(radius_km):.0f}"
 
 
 def span_text(minutes: int, lang: Lang) -> str:
@@ -175,7 +172,7 @@ def form_view(
                 label=group_label(param, lang),
                 options=options,
                 selected=selected,
-                open=bool(selected) or param == "kind",
+                open=bool(selected),
             )
         )
     near = presets.near if presets and presets.near else None
@@ -183,13 +180,15 @@ def form_view(
         q=pq.first("q"),
         near=pq.first("near"),
         fixed_near=near,
-        sort=pq.first("sort") or "distance",
+        # Empty: the page picks (happening now first for a time ask, else the API's default).
+        sort=pq.first("sort"),
         radius_options=_radius_options(
             pq.first("radius_km"), lang, limits, presets.radius_km if presets else None
         ),
         groups=groups,
         schedule=_schedule_form(pq, lang, schedule),
         selected=sum(g.selected for g in groups),
-        # Folded once there are results, so a phone shows them without a long scroll.
-        filters_open=not pq.searched,
+        # Folded: a phone shows the place, the words and Search on its first screen (and
+        # the page's script unfolds them beside the results on wide screens).
+        filters_open=False,
     )

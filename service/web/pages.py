@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Collection, Sequence
 from typing import Any, Final
+from urllib.parse import quote
 
 import msgspec
 from litestar import Request, Response, get
@@ -22,13 +23,21 @@ from service.errors import PathwaysError, SearchUnavailableError
 from service.search.client import SearchIndex
 from service.search.request import SearchRequest, search_request
 from service.search.run import SearchDeps, empty_response, run_search
+from service.values import is_true
 from service.web.cards import Card, build_card, shortlist_text
 from service.web.forms import form_view
 from service.web.i18n import LANGS, Lang, choose_lang, text
 from service.web.page_query import SCHEDULE_PARAMS, PageQuery, build_url, page_query
 from service.web.render import render
 from service.web.static_files import static_file
-from service.web.views import ResultsView, error_view, failed_view, idle_view, results_view
+from service.web.views import (
+    ResultsView,
+    error_view,
+    failed_view,
+    idle_view,
+    results_view,
+    search_summary,
+)
 
 PAGE_PER_PAGE: Final = 10
 MAX_SHORTLIST: Final = 20
@@ -73,11 +82,19 @@ RequestBuilder = Callable[[dict[str, list[str]]], SearchRequest | None]
 
 
 def page_request(query: dict[str, list[str]]) -> SearchRequest:
-    """The page's search: the visitor's query, ten results a page by default."""
+    """The page's search: the visitor's query, ten results a page by default, and happening
+    now first when the visitor asks by time without choosing an order."""
     request = search_request(query)
     if request.per_page is None:
         request = msgspec.structs.replace(request, per_page=PAGE_PER_PAGE)
+    if not request.sort and asks_by_time(request):
+        request = msgspec.structs.replace(request, sort="soonest")
     return request
+
+
+def asks_by_time(request: SearchRequest) -> bool:
+    """Open now, or starting within a span: a question about what is on soon."""
+    return is_true(request.open_now) or request.starts_within_min is not None
 
 
 async def search_results(
@@ -108,7 +125,7 @@ async def search_results(
         )
     except PathwaysError as exc:
         error = error_view(exc, lang, near=pq.first("near"))
-        return failed_view(error), error.status
+        return failed_view(error, search_summary(pq, lang)), error.status
     return results_view(result, pq, lang, path=path, keep=keep), 200
 
 
@@ -229,10 +246,17 @@ async def shortlist_page(
         plain=shortlist_text(cards, who.lang, link=link) if cards else "",
         remove_urls={i: shortlist_url([j for j in ids if j != i], who.keep) for i in ids},
         text_url=build_url("/shortlist.txt", [("ids", ",".join(ids)), *who.keep]),
+        sms_url=shortlist_sms(cards, link),
         error=None,
         **_chrome(who, "/shortlist", request),
     )
     return html_response(body, lang=who.lang)
+
+
+def shortlist_sms(cards: Sequence[Card], link: str) -> str:
+    """An `sms:` link whose text is the names and the shortlist's link."""
+    body = "\n".join([*(c.name for c in cards), link])
+    return "sms:?&body=" + quote(body, safe="")
 
 
 def _chrome(who: Visitor, path: str, request: AnyRequest) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from service.errors import BadParameterError, PathwaysError, SearchUnavailableEr
 from service.search.run import SearchResponse
 from service.values import is_true, whole_number
 from service.web.cards import Card, build_card, label
-from service.web.formatting import format_radius
+from service.web.formatting import format_radius, place_text
 from service.web.forms import group_label, span_text
 from service.web.i18n import Lang, text
 from service.web.page_query import PageQuery, build_url
@@ -148,6 +148,30 @@ class ResultsView(msgspec.Struct, frozen=True, kw_only=True):
     crisis: CrisisView | None = None
     understood: UnderstoodView | None = None
     alternatives: list[AlternativeView] = msgspec.field(default_factory=list)
+    # The folded form's one line: "Housing near 20001 · 2 filters".
+    summary: str = ""
+    # Said when the order is not the obvious one (happening now, then soonest).
+    order_text: str | None = None
+
+
+def search_summary(pq: PageQuery, lang: Lang) -> str:
+    """What was asked, in one line: the words or the kinds of help, the place, more filters."""
+    q = pq.first("q")
+    kinds = [label(_VOCAB["kind"], k, lang) for k in pq.values("kind")]
+    what = f"“{q}”" if q else ", ".join(kinds) or text(lang, "summary_all")
+    near = pq.first("near")
+    parts = [f"{what} {place_text(near, lang)}" if near else what]
+    if q and kinds:
+        parts.append(", ".join(kinds))
+    others = sum(
+        1
+        for k, _v in pq.pairs
+        if k not in {"q", "near", "kind", "radius_km", "sort", "literal", "at", "tz"}
+    )
+    if others:
+        key = "summary_filters_1" if others == 1 else "summary_filters_n"
+        parts.append(text(lang, key, n=others))
+    return " · ".join(parts)
 
 
 def count_text(total: int, lang: Lang) -> str:
@@ -176,8 +200,7 @@ def results_view(
     origin = result.origin
     where = None
     if origin is not None:
-        place = text(lang, "near_place", place=origin.near)
-        where = f"{place}, {format_radius(origin.radius_km, lang)}"
+        where = f"{place_text(origin.near, lang)}, {format_radius(origin.radius_km, lang)}"
     heading = count_text(total, lang)
     page_text = text(lang, "page_of", page=page, pages=pages) if pages > 1 else None
     status = ". ".join(s for s in (f"{heading} {where or ''}".strip(), page_text) if s) + "."
@@ -192,6 +215,8 @@ def results_view(
         title=heading,
         heading=heading,
         subheading=where,
+        summary=search_summary(pq, lang),
+        order_text=text(lang, "order_soonest") if result.sort == "soonest" else None,
         cards=[build_card(hit, lang) for hit in result.hits],
         active=active_filters(pq, lang, path, keep) if removable else [],
         clear_url=clear_url(pq, path, keep)
@@ -217,8 +242,12 @@ def idle_view(lang: Lang) -> ResultsView:
     return ResultsView(state="idle", status_text="", title=text(lang, "results"))
 
 
-def failed_view(error: ErrorView) -> ResultsView:
+def failed_view(error: ErrorView, summary: str = "") -> ResultsView:
     """An error instead of results; the crisis lines stay on the page around it."""
     return ResultsView(
-        state="error", status_text=f"{error.title}. {error.message}", title=error.title, error=error
+        state="error",
+        status_text=f"{error.title}. {error.message}",
+        title=error.title,
+        error=error,
+        summary=summary,
     )

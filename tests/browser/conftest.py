@@ -147,6 +147,14 @@ def app_site(
         thread.join(timeout=10)
 
 
+# Rules partners' sites really carry (resets, themes), at their most intrusive.
+HOSTILE_CSS = (
+    "*{letter-spacing:3px!important;font-family:Papyrus,fantasy!important;line-height:3}"
+    "div{border:7px solid rgb(255,0,0)!important;padding:20px}section{display:none}"
+    "body{font:italic 24px Georgia,serif;color:rgb(200,0,0);text-transform:uppercase}"
+)
+
+
 def partner_pages(app: str) -> dict[str, str]:
     """The partner's pages: the widget (English, Spanish with options), a bad key, an iframe."""
     style = (
@@ -173,6 +181,18 @@ def partner_pages(app: str) -> dict[str, str]:
         ),
         "/unknown.html": page(
             f'<script src="{app}/embed/v1/widget.js" data-partner="nope"></script>'
+        ),
+        # The README's shortest example: the script in <head>, before any <body> exists,
+        # on a page whose styles are hostile to anything embedded in it.
+        "/head.html": (
+            '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Partner</title>'
+            f"{widget}></script><style>{HOSTILE_CSS}</style></head><body><h1>Partner</h1>"
+            "</body></html>"
+        ),
+        "/head-target.html": (
+            '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Partner</title>'
+            f'{widget} data-target="find-help"></script></head><body><h1>Partner</h1>'
+            '<div id="find-help"></div><p id="after">Partner footer</p></body></html>'
         ),
         "/frame.html": page(
             f'<iframe title="Find support" src="{app}/embed/v1/frame?partner={PARTNER_KEY}" '

@@ -20,7 +20,7 @@ from playwright.async_api import Page, ViewportSize, async_playwright
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, serve_pages
 
 OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-PHONE: ViewportSize = {"width": 375, "height": 812}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 DESKTOP: ViewportSize = {"width": 1280, "height": 900}
 SEARCH = "/?near=19103&kind=meeting&language=es"
 DEMO_PORT = 8001
@@ -60,10 +60,13 @@ async def main_async(base_url: str) -> None:
             )
             phone = await browser.new_page(viewport=PHONE, device_scale_factor=2)
             await shoot(phone, base_url + "/", "phone-start.png")
-            await shoot(phone, base_url + SEARCH, "phone-results.png", scroll_to="#results")
-            await shoot(
-                phone, base_url + SEARCH + "&lang=es", "phone-results-es.png", scroll_to="#results"
-            )
+            # Results come first on a phone: no scrolling to reach them.
+            await shoot(phone, base_url + SEARCH, "phone-results.png")
+            await shoot(phone, base_url + SEARCH + "&lang=es", "phone-results-es.png")
+            first = await phone.locator(".card-title a").first.get_attribute("href")
+            await shoot(phone, base_url + str(first), "phone-listing.png")
+            await shoot(phone, base_url + str(first) + "?lang=es", "phone-listing-es.png")
+            await shoot(phone, base_url + "/shortlists", "phone-error.png")
             desktop = await browser.new_page(viewport=DESKTOP)
             await shoot(desktop, base_url + SEARCH, "desktop-results.png")
             ids = await desktop.locator("input.pick-box").evaluate_all(

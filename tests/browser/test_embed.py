@@ -151,6 +151,9 @@ async def test_the_iframe_on_an_allowed_origin_and_refused_elsewhere(
         re.compile(r"^\d+ results near 19103")
     )
     await expect(frame.get_by_role("link", name="Call 988")).to_be_visible()
+    # A narrow frame folds its form once results show: "change" unfolds it.
+    await frame.locator(".search-summary").click()
+    await frame.locator("summary", has_text="Filters").click()
     await frame.locator("summary", has_text="Language").click()
     await frame.get_by_label("Spanish", exact=True).check()
     await frame.get_by_role("button", name="Search").first.click()
@@ -205,4 +208,47 @@ async def test_embed_headers_cors_csp_and_cross_origin_assets(
     gone = await request.get(f"{app}/embed/v1/frame?partner=nope")
     assert gone.status == 403
     assert "not set up to show Pathways search" in await gone.text()
+    await visit.context.close()
+
+
+async def test_a_widget_script_in_head_renders_into_the_body_against_hostile_css(
+    browser: Browser, app_site: Site, partner_sites: tuple[Site, Site]
+) -> None:
+    allowed, _ = partner_sites
+    visit = await open_visit(browser, viewport={"width": 390, "height": 844})
+    page = visit.page
+    await page.goto(allowed.origin + "/head.html")
+    widget = page.locator(WIDGET)
+    # Rendered into <body> once the DOM was ready, and actually visible (not a 0 x 0 box).
+    assert await page.evaluate("document.querySelector('body > div.pathways-widget') !== null")
+    await expect(widget.locator("article.card").first).to_be_visible()
+    box = await widget.bounding_box()
+    assert box is not None
+    assert box["width"] > 300
+    assert box["height"] > 300
+    # The section is named, by its heading.
+    await expect(page.get_by_role("region", name="Find support")).to_be_visible()
+    # None of the partner's rules reach in: not `*` (even !important), not `div`, not the
+    # inherited font, letter-spacing or text-transform of <body>.
+    assert await computed(page, f"{WIDGET} .card-title", "letter-spacing") == "normal"
+    assert "Papyrus" not in await computed(page, f"{WIDGET} .card-title", "font-family")
+    assert await computed(page, f"{WIDGET} .card-title", "text-transform") == "none"
+    assert await computed(page, f"{WIDGET} .pw", "font-style") == "normal"
+    assert await computed(page, WIDGET, "border-top-width") == "0px"
+    assert await computed(page, f"{WIDGET} .pw", "border-top-color") != "rgb(255, 0, 0)"
+    assert await computed(page, f"{WIDGET} .pw", "display") == "block"
+    # ... while the partner's own page keeps them.
+    assert await computed(page, "h1", "letter-spacing") == "3px"
+    assert visit.hosts() == {allowed.host, app_site.host}
+    await visit.context.close()
+
+
+async def test_a_widget_script_in_head_finds_its_target_once_the_dom_is_ready(
+    browser: Browser, partner_sites: tuple[Site, Site]
+) -> None:
+    allowed, _ = partner_sites
+    visit = await open_visit(browser)
+    page = visit.page
+    await page.goto(allowed.origin + "/head-target.html")
+    await expect(page.locator(f"#find-help > {WIDGET} article.card").first).to_be_visible()
     await visit.context.close()

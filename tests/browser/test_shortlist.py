@@ -101,3 +101,26 @@ async def test_a_shared_link_with_gone_or_bad_ids(browser: Browser, app_site: Si
     await page.goto(app_site.origin + "/shortlist")
     await expect(page.locator(".notice")).to_contain_text("Su lista está vacía")
     await visit.context.close()
+
+
+async def test_a_tick_is_confirmed_and_the_shortlist_button_floats_on_a_phone(
+    browser: Browser, app_site: Site
+) -> None:
+    visit = await open_visit(browser, viewport={"width": 390, "height": 844})
+    page = visit.page
+    await page.goto(app_site.origin + SEARCH)
+    await page.locator("article.card").nth(1).get_by_label(re.compile("^Add to shortlist")).check()
+    await expect(page.locator("#live-status")).to_have_text("Added to the shortlist (1 in all).")
+    # The button with the count is on screen wherever the visitor is in the results.
+    button = page.locator("#shortlist-link")
+    await expect(button).to_have_text("View shortlist (1)")
+    for y in (0, 1500):
+        await page.evaluate(f"window.scrollTo(0, {y})")
+        box = await button.bounding_box()
+        assert box is not None
+        assert box["y"] >= 0, box
+        assert box["y"] + box["height"] <= 844, box
+    await button.click()
+    sms = page.get_by_role("link", name="Send by text message")
+    await expect(sms).to_have_attribute("href", re.compile(r"^sms:\?&body=.+%2Fshortlist%3Fids%3D"))
+    await visit.context.close()

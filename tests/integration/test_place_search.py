@@ -7,6 +7,7 @@ form. Totals, facets, and the distances and documents of the page must agree.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 from urllib.parse import urlencode
 
@@ -17,6 +18,7 @@ from litestar.testing import TestClient
 
 from meili_local.server import ManagedMeilisearch
 from service.places.geocoder import Gazetteer
+from service.places.units import distance_m
 from service.search.query import Limits, build_search_body, facets_by_param, validate_params
 from tests.integration.conftest import IndexedSeed
 
@@ -85,6 +87,45 @@ def direct(
     return result
 
 
+def direct_all(
+    server: ManagedMeilisearch, index: str, case: dict[str, Any], gazetteer: Gazetteer
+) -> list[dict[str, Any]]:
+    """Every document of the case's circle matching its text, in Meilisearch's relevance order."""
+    params = validate_params(
+        q=case.get("q", ""),
+        near=case["near"],
+        radius_km=case.get("radius_km"),
+        sort="relevance",
+        page=1,
+        per_page=50,
+        filters={k: case.get(k) for k in ("kind", "need", "language")},
+        limits=LIMITS,
+    )
+    place = gazetteer.resolve(case["near"])
+    body = build_search_body(params, (place.lat, place.lng), origin_state=place.state)
+    body.pop("page")
+    body.pop("hitsPerPage")
+    body["limit"] = 1000
+    response = httpx.post(
+        f"{server.url}/indexes/{index}/search",
+        json=body,
+        headers={"Authorization": f"Bearer {server.master_key}"},
+        timeout=30,
+    )
+    response.raise_for_status()
+    hits: list[dict[str, Any]] = response.json()["hits"]
+    assert len(hits) < 1000
+    return hits
+
+
+def whole_metres(origin: tuple[float, float], hit: dict[str, Any]) -> float:
+    """The distance Meilisearch ranks by (whole metres); no point sorts last."""
+    geo = hit.get("_geo")
+    if not geo:
+        return math.inf
+    return math.floor(distance_m(origin, (geo["lat"], geo["lng"])) + 0.5)
+
+
 def _query(case: dict[str, Any]) -> str:
     pairs: list[tuple[str, Any]] = []
     for key, value in case.items():
@@ -119,3 +160,37 @@ def test_same_answer_as_geo_radius_and_geo_sort(
             assert hit.get("distance_km") is None
         else:
             assert hit["distance_km"] == pytest.approx(metres / 1000, abs=0.006)
+
+
+# Text and distance (the exact words: understood, "big book" would be read as AA meetings and
+# leave no text). Meilisearch's `sort` rule comes after its relevance rules, so straight to
+# Meilisearch a far hit matching every word comes before a near one matching fewer; "nearest
+# first" here is strictly by distance over the same matching set.
+TEXT_CASES: list[dict[str, Any]] = [
+    {"near": "19103", "q": "big book", "kind": ["meeting"], "literal": "true"},
+    {"near": "19103", "q": "women step study", "literal": "true", "per_page": 10, "page": 2},
+    {"near": "20001", "q": "shelter family", "literal": "true", "radius_km": 10},
+]
+
+
+@pytest.mark.parametrize("case", TEXT_CASES, ids=[_query(c) for c in TEXT_CASES])
+def test_text_nearest_first_is_strictly_by_distance(
+    client: TestClient[Litestar],
+    meili_server: ManagedMeilisearch,
+    seed_index: IndexedSeed,
+    gazetteer: Gazetteer,
+    case: dict[str, Any],
+) -> None:
+    ours = client.get(f"/v1/search?{_query(case)}").json()
+    theirs = direct(meili_server, seed_index.name, case, gazetteer)
+    assert ours["total"] == theirs["totalHits"]
+    place = gazetteer.resolve(case["near"])
+    matching = direct_all(meili_server, seed_index.name, case, gazetteer)
+    # Meilisearch's matching set in its relevance order, sorted by whole metres (stable).
+    by_distance = sorted(matching, key=lambda h: whole_metres((place.lat, place.lng), h))
+    per_page, page = case.get("per_page", 20), case.get("page", 1)
+    expected = by_distance[(page - 1) * per_page : page * per_page]
+    assert [h["id"] for h in ours["hits"]] == [h["id"] for h in expected]
+    distances = [h["distance_km"] for h in ours["hits"] if h.get("distance_km") is not None]
+    assert distances == sorted(distances)
+    assert distances, "the case should find local results"

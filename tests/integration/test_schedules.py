@@ -232,3 +232,32 @@ def test_online_meetings_browse_soonest_first(client: Client) -> None:
             for hit in page["hits"]
         ]
         assert keys == sorted(keys)
+
+
+def test_soonest_near_a_place_is_measured_from_at(client: Client) -> None:
+    # Wednesday 19:00 in Philadelphia: a Sunday 00:00 meeting is days away, not first.
+    at = "2026-12-02T19:00:00-05:00"
+    instant = datetime.fromisoformat(at)
+    query = f"near=19103&kind=meeting&sort=soonest&at={quote(at)}&per_page=50"
+    pages = [search(client, f"{query}&page={page}") for page in (1, 2)]
+    nearest = search(client, "near=19103&kind=meeting&sort=distance")
+    assert pages[0]["sort"] == "soonest"
+    assert pages[0]["total"] == nearest["total"]
+    hits = [hit for page in pages for hit in page["hits"]]
+    assert len({hit["id"] for hit in hits}) == 100
+    assert all(hit["distance_km"] <= 25 for hit in hits if "distance_km" in hit)
+    tiers = [tier_of(hit, instant) for hit in hits]
+    assert tiers == sorted(tiers)
+    first = hits[0]
+    assert (
+        first.get("open_now")
+        or (datetime.fromisoformat(first["next_occurrence"]) - instant).total_seconds() <= 3600
+    ), "a Wednesday evening in Philadelphia has a meeting within the hour"
+    for page in pages:
+        keys = [
+            0.0
+            if hit.get("open_now")
+            else (datetime.fromisoformat(hit["next_occurrence"]) - instant).total_seconds()
+            for hit in page["hits"]
+        ]
+        assert keys == sorted(keys)

@@ -12,8 +12,11 @@ from service.web.formatting import (
     format_date,
     format_distance,
     format_occurrence,
+    format_radius,
     format_slots,
     phone_link,
+    place_text,
+    radius_text,
     timezone_label,
 )
 from service.web.i18n import STRINGS, Lang, choose_lang
@@ -242,3 +245,31 @@ def test_directions_only_for_street_addresses(
     address: dict[str, Any] | None, expected: str | None
 ) -> None:
     assert directions_url(address) == expected
+
+
+@pytest.mark.parametrize(
+    ("near", "lang", "expected"),
+    [
+        ("19103", "en", "near 19103"),
+        ("Philadelphia, PA", "es", "cerca de Philadelphia, PA"),
+        ("39.95,-75.16", "en", "near you"),
+        ("-33.9, 151.2", "es", "cerca de usted"),
+    ],
+)
+def test_a_position_reads_as_the_visitors_own(near: str, lang: Lang, expected: str) -> None:
+    assert place_text(near, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("radius_km", "lang", "expected"),
+    [
+        (25, "en", "15.5 mi (25 km)"),
+        (10, "es", "6,2 millas (10 km)"),
+        (250, "en", "155.3 mi (250 km)"),
+    ],
+)
+def test_one_distance_wording_for_the_select_and_the_heading(
+    radius_km: float, lang: Lang, expected: str
+) -> None:
+    assert radius_text(radius_km, lang) == expected
+    assert format_radius(radius_km, lang).endswith(expected)

@@ -17,10 +17,11 @@ from service.search.run import SearchOrigin, SearchResponse
 from service.web.cards import build_card, card_as_text, shortlist_text
 from service.web.embedding import embed_request
 from service.web.forms import form_view
-from service.web.page_query import build_url, page_query
-from service.web.pages import shortlist_ids
+from service.web.i18n import Lang
+from service.web.page_query import SCHEDULE_PARAMS, build_url, page_query
+from service.web.pages import page_request, shortlist_ids
 from service.web.render import render
-from service.web.views import error_view, results_view
+from service.web.views import error_view, results_view, search_summary
 
 # A real record of the seed index (aasepia, Meeting Guide feed), as /v1/search returns it.
 NUEVO_CAMINO: dict[str, Any] = {
@@ -223,7 +224,7 @@ def test_the_form_remembers_choices_and_folds_filters_after_a_search() -> None:
     assert [o.label for o in language.options[:2]] == ["Inglés", "Español"]
     assert [o.code for o in language.options if o.checked] == ["es"]
     assert (language.open, form.selected, form.filters_open) == (True, 1, False)
-    assert [o.label for o in form.radius_options if o.selected] == ["16 millas (25 km)"]
+    assert [o.label for o in form.radius_options if o.selected] == ["15,5 millas (25 km)"]
 
 
 @pytest.mark.parametrize(
@@ -309,3 +310,78 @@ def test_a_merged_listing_is_as_fresh_as_its_newest_source_and_stale_is_said() -
     assert card.updated == "Last updated Mar 5, 2024"
     assert card.stale
     assert not build_card(as_hit(NUEVO_CAMINO), "en").stale
+
+
+@pytest.mark.parametrize(
+    ("query", "lang", "expected"),
+    [
+        ({"near": ["20001"], "kind": ["housing"]}, "en", "Housing and shelter near 20001"),
+        ({"near": ["20001"], "q": ["shelter"]}, "en", "“shelter” near 20001"),
+        (
+            {"near": ["19103"], "kind": ["meeting"], "language": ["es"]},
+            "es",
+            "Reunión de apoyo mutuo cerca de 19103 · 1 filtro",
+        ),
+        ({"near": ["39.95,-75.16"]}, "en", "All help near you"),
+        (
+            {"q": ["aa"], "kind": ["meeting"], "day": ["mon"], "open_now": ["true"]},
+            "en",
+            "“aa” · Peer support meeting · 2 filters",
+        ),
+        (
+            {"near": ["19103"], "radius_km": ["10"], "sort": ["relevance"]},
+            "en",
+            "All help near 19103",
+        ),
+    ],
+)
+def test_the_folded_form_says_what_was_asked_in_one_line(
+    query: dict[str, list[str]], lang: Lang, expected: str
+) -> None:
+    pq = page_query(query, schedule=SCHEDULE_PARAMS)
+    assert search_summary(pq, lang) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"near": ["19103"], "open_now": ["true"]}, "soonest"),
+        ({"near": ["19103"], "starts_within_min": ["720"]}, "soonest"),
+        ({"near": ["19103"], "starts_within_min": ["60"], "sort": ["distance"]}, "distance"),
+        ({"near": ["19103"], "open_now": ["false"]}, None),
+        ({"near": ["19103"], "day": ["mon"]}, None),
+    ],
+)
+def test_a_time_ask_on_the_page_lists_happening_now_first(
+    query: dict[str, list[str]], expected: str | None
+) -> None:
+    assert page_request(query).sort == expected
+
+
+def test_a_warning_only_where_a_listing_is_in_real_doubt() -> None:
+    old = as_hit(NUEVO_CAMINO | {"stale": True})
+    closed = as_hit(NUEVO_CAMINO | {"status": "temporarily_closed"})
+    # An old date is said quietly, in the card's last line; closed is a warning.
+    assert build_card(old, "en").doubt is None
+    assert build_card(old, "en").updated.startswith("Last updated")
+    assert build_card(closed, "es").doubt == (
+        "Cerrado temporalmente, según su fuente: llame antes de ir."
+    )
+
+
+@pytest.mark.parametrize(
+    ("note", "languages", "shown"),
+    [
+        ("Spanish-Speaking", ["es"], False),
+        ("Spanish speaking", ["es", "en"], False),
+        ("Español", ["es"], False),
+        ("Spanish-Speaking", ["en"], True),
+        ("Spanish-speaking step study, bring a Big Book", ["es"], True),
+        (None, ["es"], False),
+    ],
+)
+def test_a_note_that_only_names_a_shown_language_is_left_out(
+    note: str | None, languages: list[str], shown: bool
+) -> None:
+    hit = as_hit(NUEVO_CAMINO | {"description": note, "languages": languages})
+    assert (build_card(hit, "es").description is not None) == shown

@@ -67,6 +67,10 @@
       ids.push(box.value);
     }
     writeShortlist(ids);
+    // Ticking confirms itself: said to screen readers, and the floating button's count moves.
+    var link = document.getElementById("shortlist-link");
+    var words = link ? link.getAttribute(box.checked ? "data-added" : "data-removed") : "";
+    if (words) say(words.replace("{n}", String(ids.length)));
   });
 
   // --- results without a reload ---------------------------------------------------------
@@ -124,6 +128,8 @@
           document.title = inner.getAttribute("data-title") + " – Pathways";
         }
         syncPickBoxes(body);
+        // A filter changed in the open form leaves it open; a search folds it.
+        foldForm(inner ? inner.getAttribute("data-summary") : "", options.focus);
         say(status || "");
         if (options.focus) {
           var heading = document.getElementById("results-heading");
@@ -198,10 +204,21 @@
     });
   }
 
-  // Wide screens show the filters beside the results, so they start unfolded there.
+  // Wide screens show the form and filters beside the results, so they start unfolded
+  // there; narrow ones fold the form into its one-line summary once there are results.
+  var wide = window.matchMedia && window.matchMedia("(min-width: 56rem)").matches;
   var filters = document.getElementById("filters");
-  if (filters && window.matchMedia && window.matchMedia("(min-width: 56rem)").matches) {
-    filters.open = true;
+  var fold = document.getElementById("search-fold");
+  if (wide && filters) filters.open = true;
+  if (wide && fold) fold.open = true;
+
+  function foldForm(summary, close) {
+    if (!fold || !summary) return;
+    var line = fold.querySelector(".search-summary");
+    var words = document.getElementById("search-summary-text");
+    if (words) words.textContent = summary;
+    if (line) line.hidden = false;
+    if (close && !wide) fold.open = false;
   }
 
   // --- "Use my location" -----------------------------------------------------------------
@@ -273,6 +290,32 @@
     var id = link.getAttribute("data-id");
     writeShortlist(readShortlist().filter(function (x) { return x !== id; }));
   });
+
+  // --- listing page: the next time in the viewer's own zone, and copying its link ---------
+  var viewer = document.querySelector(".viewer-time[data-when]");
+  if (viewer && window.Intl && Intl.DateTimeFormat) {
+    try {
+      var when = new Date(viewer.getAttribute("data-when"));
+      var shown = new Intl.DateTimeFormat(viewer.getAttribute("data-lang") || "en", {
+        weekday: "short", month: "short", day: "numeric", hour: "numeric", minute: "2-digit",
+        timeZoneName: "short",
+      }).format(when);
+      viewer.textContent = (viewer.getAttribute("data-label") || "{when}").replace("{when}", shown);
+      viewer.hidden = false;
+    } catch (e) { /* the venue's time stays */ }
+  }
+
+  var copyLink = document.getElementById("copy-link");
+  if (copyLink && navigator.clipboard && navigator.clipboard.writeText) {
+    copyLink.hidden = false;
+    copyLink.addEventListener("click", function () {
+      var status = document.getElementById("copy-status");
+      navigator.clipboard.writeText(copyLink.getAttribute("data-url") || window.location.href).then(
+        function () { if (status) status.textContent = copyLink.getAttribute("data-done") || ""; },
+        function () { var field = document.getElementById("share-url"); if (field) field.select(); }
+      );
+    });
+  }
 
   renderShortlistBar();
   syncPickBoxes(document);

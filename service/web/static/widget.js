@@ -16,6 +16,7 @@
   var FILTERS = ["kind", "need", "language", "community", "accessibility", "attendance", "cost"];
   var WORDS = {
     en: {
+      title: "Find support",
       crisis: "Need help now?",
       lifeline: "988 Suicide & Crisis Lifeline:",
       call988: "Call 988",
@@ -29,10 +30,11 @@
       loading: "Loading…",
     },
     es: {
+      title: "Encuentre apoyo",
       crisis: "¿Necesita ayuda ahora?",
       lifeline: "Línea 988 de Prevención del Suicidio y Crisis (para español, marque 2):",
       call988: "Llamar al 988",
-      text988: "Texto al 988",
+      text988: "Enviar texto al 988",
       samhsa: "Línea Nacional de Ayuda de SAMHSA:",
       samhsaCall: "Llamar al 1-800-662-4357",
       any: "Cualquiera",
@@ -84,12 +86,29 @@
   var accent = checkedAccent(data.accent);
 
   var host = el("div", { "class": "pathways-widget", "data-partner": data.partner || "" });
-  var target = data.target ? document.getElementById(data.target) : null;
-  if (target) target.appendChild(host);
-  else script.parentNode.insertBefore(host, script.nextSibling);
   var root = host.attachShadow({ mode: "open" });
-  var frame = el("section", { "class": "pw", lang: lang });
+  // Named from the start; once built, by its visible heading.
+  var frame = el("section", { "class": "pw", lang: lang, "aria-label": words.title });
   root.appendChild(frame);
+
+  // Into data-target, else right after the script; a script in <head> (or one that runs
+  // before its target exists) waits for the DOM and renders at the end of <body>.
+  function mount() {
+    var target = data.target ? document.getElementById(data.target) : null;
+    if (target) target.appendChild(host);
+    else if (document.body && document.body.contains(script)) {
+      script.parentNode.insertBefore(host, script.nextSibling);
+    } else if (document.body) document.body.appendChild(host);
+    else return false;
+    return true;
+  }
+  var inBody = document.body && document.body.contains(script);
+  var waitForTarget = data.target && !document.getElementById(data.target);
+  if (document.readyState === "loading" && (!inBody || waitForTarget)) {
+    document.addEventListener("DOMContentLoaded", mount);
+  } else {
+    mount();
+  }
 
   function crisisLines() {
     return el("div", { "class": "pw-crisis" }, [
@@ -184,6 +203,8 @@
   function build(config) {
     var s = config.strings;
     frame.appendChild(el("h" + headingLevel, { id: "pw-title", text: s.embed_title }));
+    frame.removeAttribute("aria-label");
+    frame.setAttribute("aria-labelledby", "pw-title");
     frame.appendChild(el("p", { "class": "pw-by", text: s.embed_by.replace("{partner}", config.partner.name) }));
     frame.appendChild(crisisLines());
     var form = el("form", { "class": "pw-form", role: "search", "aria-labelledby": "pw-title" });
