@@ -34,22 +34,39 @@ PROPERTY: Final = settings(
 )
 ADMIN_TOKEN: Final = "t" * 40
 PARTNER_ORIGIN: Final = "http://localhost:8001"
-# Parameter values of the example partner (config/partners.toml), the resource id of a
-# real seed record, and a shipped asset, for the routes that take path parameters.
+# A shipped asset and the OpenAPI file, for the routes that take path parameters (the
+# resource ids are a real seed record's).
 PATH_VALUES: Final = {"name": "pathways.css", "path": "openapi.json"}
 INTEGER_PARAMS: Final = ("starts_within_min", "page", "per_page")
 SURFACES: Final = ("/v1/search", "/v1/search.csv", "/", "/embed/v1/search", "/embed/v1/frame")
 
 
+# The example partner's origin and presets, with a limit no property run reaches (one test
+# address sends every example; a real partner's visitors each get a share).
+PARTNERS_TOML: Final = f"""
+[[partner]]
+key = "demo"
+name = "Property tests"
+origins = ["{PARTNER_ORIGIN}"]
+rate_limit_per_min = 100000
+
+[partner.presets]
+near = "Philadelphia, PA"
+radius_km = 40
+"""
+
+
 @pytest.fixture(scope="module")
 def app_client(
-    meili_server: ManagedMeilisearch, seed_index: IndexedSeed, gazetteer: Gazetteer
+    meili_server: ManagedMeilisearch,
+    seed_index: IndexedSeed,
+    gazetteer: Gazetteer,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[TestClient[Litestar]]:
+    partners = tmp_path_factory.mktemp("faults") / "partners.toml"
+    partners.write_text(PARTNERS_TOML, encoding="utf-8")
     settings = settings_for(
-        meili_server,
-        seed_index.name,
-        admin_token=ADMIN_TOKEN,
-        partners_file=PROJECT_ROOT / "config" / "partners.toml",
+        meili_server, seed_index.name, admin_token=ADMIN_TOKEN, partners_file=partners
     )
     with TestClient(create_app(settings, gazetteer=gazetteer)) as client:
         yield client
