@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 from playwright.async_api import Browser, expect
 
 from tests.browser.conftest import Site, open_visit
@@ -123,4 +124,22 @@ async def test_a_tick_is_confirmed_and_the_shortlist_button_floats_on_a_phone(
     await button.click()
     sms = page.get_by_role("link", name="Send by text message")
     await expect(sms).to_have_attribute("href", re.compile(r"^sms:\?&body=.+%2Fshortlist%3Fids%3D"))
+    await visit.context.close()
+
+
+@pytest.mark.parametrize("sheet", ["Letter", "A4"])
+async def test_six_listings_print_on_one_sheet(
+    browser: Browser, app_site: Site, sheet: str
+) -> None:
+    visit = await open_visit(browser)
+    page = visit.page
+    await page.goto(app_site.origin + SEARCH)
+    ids = await page.locator("input.pick-box").evaluate_all(
+        "boxes => boxes.slice(0, 6).map(b => b.value)"
+    )
+    assert len(ids) == 6
+    await page.goto(app_site.origin + "/shortlist?ids=" + ",".join(ids))
+    pdf = await page.pdf(format=sheet)
+    # Each page of a Chromium PDF is one `/Type /Page` object (the tree is `/Type /Pages`).
+    assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) == 1
     await visit.context.close()
