@@ -149,8 +149,11 @@ def test_an_accepted_correction_survives_reindexing_the_unchanged_source(world: 
     ]
     report_id = world.report()
     world.accept(report_id, {"field": "schedule", "value": "sun 19:30-20:30"})
-    # Nothing changes in the index until the indexer runs.
+    # Nothing changes in the index until the indexer runs; a sync of another source applies it.
     assert world.listing()["schedule"]["slots"][0]["start"] == "09:00"
+    code, output = world.run("sync", "--source", "pathways-helplines")
+    assert code == 0, output
+    assert world.listing()["schedule"]["slots"][0]["start"] == "19:30"
     code, output = world.run("index")
     assert code == 0, output
     assert "stewards' corrections: 1 applied to 1 listings" in output
