@@ -19,6 +19,7 @@ from service.api.export import search_csv
 from service.api.feeds import FEED_ROUTER
 from service.api.health import healthz, readyz
 from service.api.hsds import hsds_root, hsds_service, hsds_services
+from service.api.plan import get_plan
 from service.api.resources import get_resource
 from service.api.search import search
 from service.api.vocabularies import list_vocabularies
@@ -108,6 +109,7 @@ def create_app(
     app = Litestar(
         route_handlers=[
             search,
+            get_plan,
             get_resource,
             get_calendar,
             list_vocabularies,

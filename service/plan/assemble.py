@@ -8,6 +8,7 @@ still empty keeps the labelled alternatives `run_search` offers for its last att
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import Sequence
 from urllib.parse import urlencode
 
@@ -106,12 +107,14 @@ def _section(
     answers: PlanAnswers,
     alternatives: list[Alternative],
 ) -> Section:
-    steps = list(dict.fromkeys(c.step for c in chosen if c.step is not None))
     notes: list[Words] = []
-    for step in steps:
-        before = next(a for a in spec.attempts if a.step == step)
-        previous = spec.attempts[spec.attempts.index(before) - 1]
-        notes.append(relaxed_note(step, previous.wanted, answers))
+    given_up = {constraint for c in chosen for constraint in broken(c.hit, spec.wanted)}
+    last = max((c.relaxed for c in chosen), key=len, default=frozenset())
+    # A note per relaxation a pick needed: the step gave up an answer some pick breaks.
+    for previous, attempt in itertools.pairwise(spec.attempts):
+        gave_up = (attempt.relaxed - previous.relaxed) & given_up
+        if attempt.step is not None and attempt.relaxed <= last and gave_up:
+            notes.append(relaxed_note(attempt.step, previous.wanted, answers))
     picks = [
         Pick(
             hit=c.hit,

@@ -65,8 +65,10 @@ def reasons(hit: SearchHit, wanted: Wanted, lang: Lang) -> list[str]:
     parts: list[str] = []
     parts += [label(LANGUAGES, c, lang) for c in wanted.languages if c in hit.languages]
     occurrence = hit.next_occurrence_viewer or hit.next_occurrence
-    if occurrence is not None:
+    if hit.kind == "meeting" and occurrence is not None:
         parts.append(start_text(occurrence, lang))
+    elif hit.kind != "meeting" and hit.open_now:
+        parts.append("open now" if lang == "en" else "abierto ahora")
     if is_remote(hit):
         modes = [m for m in ("online", "phone") if m in hit.attendance]
         parts.append(
@@ -150,6 +152,13 @@ def relaxed_note(step: str, wanted: Wanted, answers: PlanAnswers) -> Words:
         return Words(
             en=f"None lists {paid}: call to ask what they take",
             es=f"Ninguno indica {pagado}: llame para preguntar qué aceptan",
+        )
+    if wanted.kinds == ("meeting",):
+        return Words(
+            en=f"No group for {_labels(NEEDS, wanted.needs, 'en').lower()} fits: "
+            "other peer groups instead (open meetings welcome anyone)",
+            es=f"Ningún grupo para {_labels(NEEDS, wanted.needs, 'es').lower()} encaja: "
+            "en su lugar, otros grupos de pares (las reuniones abiertas reciben a todos)",
         )
     return Words(
         en=f"None lists {_labels(NEEDS, wanted.needs, 'en').lower()}: other care instead",

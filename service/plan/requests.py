@@ -17,6 +17,7 @@ from service.search.request import SearchRequest
 # Room to choose from: picks come from different groups, and some hits break an answer the
 # search cannot express (every accessibility need at once).
 CANDIDATES_PER_REQUEST: Final = 20
+NEXT_DAY_MIN: Final = 1440
 
 
 def _filters(wanted: Wanted) -> dict[str, list[str]]:
@@ -56,9 +57,15 @@ def search_requests(
         starts_within_min=str(starts_within_min) if starts_within_min else None,
         include_online="true" if wanted.near and remote and "meeting" in wanted.kinds else None,
     )
-    if not wanted.windows:
-        return [base]
-    return [
+    found = [
         msgspec.structs.replace(base, time_from=window.start, time_to=window.end)
         for window in wanted.windows
-    ]
+    ] or [base]
+    if by_time and wanted.near and starts_within_min is None:
+        # Near a place, results come nearest first whatever `sort` says (service/search/
+        # nearby.py), so the next day's starts are asked for apart, to be sorted here.
+        found = [
+            *(msgspec.structs.replace(r, starts_within_min=str(NEXT_DAY_MIN)) for r in found),
+            *found,
+        ]
+    return found

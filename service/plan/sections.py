@@ -160,7 +160,13 @@ def _relax(wanted: Wanted, step: str) -> Attempt | None:
         if "online" in wanted.attendance or not wanted.attendance:
             return None
         access = tuple(a for a in wanted.accessibility if a not in PHYSICAL_ACCESS)
-        change = {"attendance": ("online",), "radius_km": None, "accessibility": access}
+        # An online meeting can be joined from anywhere: no place, so every state's count.
+        change = {
+            "attendance": ("online",),
+            "near": None,
+            "radius_km": None,
+            "accessibility": access,
+        }
         relaxed = frozenset({"attendance", "radius"})
     elif step == "farther":
         if wanted.radius_km is None or wanted.radius_km >= MAX_FARTHER_KM:
@@ -277,7 +283,17 @@ def wants_stay(answers: PlanAnswers) -> bool:
     return "no_safe_place" in answers.concern or "housing" in answers.support
 
 
-PEER_STEPS: Final = ("online", "farther", "any_time", "community", "accessibility", "language")
+# Another fellowship's open meetings in the person's language and times before their own
+# fellowship's at any hour in any language.
+PEER_STEPS: Final = (
+    "online",
+    "farther",
+    "need",
+    "any_time",
+    "community",
+    "accessibility",
+    "language",
+)
 CARE_STEPS: Final = ("farther", "cost", "language", "accessibility", "need")
 FAMILY_STEPS: Final = ("farther", "language")
 STAY_STEPS: Final = ("farther", "community")
@@ -310,7 +326,7 @@ def section_specs(answers: PlanAnswers) -> tuple[SectionSpec, ...]:
     tonight = SectionSpec(
         id="tonight",
         wanted=anytime,
-        attempts=attempts(anytime, ("online", "language")),
+        attempts=attempts(anytime, ("online", "language", "need")),
         picks=PICKS["tonight"],
         by_time=True,
         starts_within_min=TONIGHT_WITHIN_MIN,

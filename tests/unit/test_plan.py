@@ -396,9 +396,11 @@ def test_search_requests_one_per_time_window() -> None:
     answers = PlanAnswers(near="19103", time=("morning", "evening"), at="2026-12-01T12:00:00-05:00")
     spec = _peer(**msgspec.structs.asdict(answers))
     requests = search_requests(spec.attempts[0].wanted, answers, by_time=True)
-    assert [(r.time_from, r.time_to, r.sort, r.include_online) for r in requests] == [
-        ("06:00", "12:00", "soonest", "true"),
-        ("17:00", "22:00", "soonest", "true"),
+    assert [(r.time_from, r.time_to, r.starts_within_min, r.include_online) for r in requests] == [
+        ("06:00", "12:00", "1440", "true"),
+        ("17:00", "22:00", "1440", "true"),
+        ("06:00", "12:00", None, "true"),
+        ("17:00", "22:00", None, "true"),
     ]
     assert requests[0].filters["kind"] == ["meeting"]
     assert requests[0].at == "2026-12-01T12:00:00-05:00"
