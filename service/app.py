@@ -42,6 +42,7 @@ from service.search.result_cache import ResultCache
 from service.settings import Settings, from_env, meili_admin_key
 from service.web.embed import EMBED_ROUTES
 from service.web.pages import PAGE_ROUTES
+from service.web.plan import PLAN_ROUTES
 
 
 def _search_index(state: State) -> SearchIndex:
@@ -123,6 +124,7 @@ def create_app(
             search_csv,
             # The search page, the shortlist and the partner embed.
             *PAGE_ROUTES,
+            *PLAN_ROUTES,
             *EMBED_ROUTES,
             # Operator endpoints exist only with an admin token.
             *(ADMIN_ROUTES if settings.admin_token else []),
