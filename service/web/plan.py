@@ -163,6 +163,8 @@ async def _page(
         error_param=error.parameter if isinstance(error, BadParameterError) else "",
         share_url=str(request.base_url).rstrip("/") + share if share else "",
         keep=who.keep,
+        # Only the interface language travels in the URL; the answers go in the body.
+        form_action=build_url("/plan", who.keep),
     )
     return html_response(body, status=status, lang=who.lang)
 
