@@ -19,7 +19,14 @@ from service.plan.answers import PlanAnswers, answer_pairs
 from service.plan.choosing import Chosen, choose
 from service.plan.reasons import reason_words, relaxed_note
 from service.plan.requests import search_requests
-from service.plan.sections import TITLES, Attempt, SectionId, SectionSpec, section_specs
+from service.plan.sections import (
+    PLACE_STEPS,
+    TITLES,
+    Attempt,
+    SectionId,
+    SectionSpec,
+    section_specs,
+)
 from service.plan.wanted import Constraint, broken
 from service.plan.words import Words
 from service.search.alternatives import Alternative
@@ -81,11 +88,15 @@ def _requests(spec: SectionSpec, attempt: Attempt, answers: PlanAnswers) -> list
 
 
 async def _round(
-    wanted: Sequence[tuple[SectionSpec, Sequence[Attempt]]], answers: PlanAnswers, deps: SearchDeps
+    wanted: Sequence[tuple[SectionSpec, Sequence[Attempt]]],
+    answers: PlanAnswers,
+    deps: SearchDeps,
+    *,
+    offer_alternatives: bool = False,
 ) -> list[tuple[Found, list[Alternative]]]:
-    """Every attempt of every section at once; the last attempt of each offers alternatives."""
+    """Every attempt of every section at once (with `run_search`'s alternatives if asked)."""
     jobs = [
-        _hits(_requests(spec, a, answers), deps, offer_alternatives=a is attempts[-1])
+        _hits(_requests(spec, a, answers), deps, offer_alternatives=offer_alternatives)
         for spec, attempts in wanted
         for a in attempts
     ]
@@ -113,7 +124,8 @@ def _section(
     # A note per relaxation a pick needed: the step gave up an answer some pick breaks.
     for previous, attempt in itertools.pairwise(spec.attempts):
         gave_up = (attempt.relaxed - previous.relaxed) & given_up
-        if attempt.step is not None and attempt.relaxed <= last and gave_up:
+        used = attempt.step in PLACE_STEPS and any(c.step == attempt.step for c in chosen)
+        if attempt.step is not None and attempt.relaxed <= last and (gave_up or used):
             notes.append(relaxed_note(attempt.step, previous.wanted, answers))
     picks = [
         Pick(
@@ -143,17 +155,25 @@ async def run_plan(answers: PlanAnswers, deps: SearchDeps) -> PlanResponse:
         crisis_lines(deps.index, deps.result_cache),
     )
     found = {spec.id: f for spec, (f, _alts) in zip(specs, first, strict=True)}
-    alternatives = {spec.id: alts for spec, (_f, alts) in zip(specs, first, strict=True)}
+    alternatives: dict[SectionId, list[Alternative]] = {s.id: [] for s in specs}
     short = [s for s in specs if len(choose(s, found[s.id])) < s.picks and len(s.attempts) > 1]
     if short:
         more = await _round([(s, s.attempts[1:]) for s in short], answers, deps)
-        for spec, (extra, alts) in zip(short, more, strict=True):
+        for spec, (extra, _alts) in zip(short, more, strict=True):
             found[spec.id] = found[spec.id] + extra
-            alternatives[spec.id] = alts
     taken: set[str] = {line.id for line in crisis.lines}
-    sections: list[Section] = []
+    chosen: dict[SectionId, list[Chosen]] = {}
     for spec in specs:
-        chosen = choose(spec, found[spec.id], taken=taken)
-        taken |= {c.hit.id for c in chosen}
-        sections.append(_section(spec, chosen, answers, alternatives[spec.id]))
+        chosen[spec.id] = choose(spec, found[spec.id], taken=taken)
+        taken |= {c.hit.id for c in chosen[spec.id]}
+    # Nobody is left with nothing: an empty section gets the labelled alternatives of its
+    # most relaxed attempt (farther, online, helplines), a third round for those alone.
+    empty = [s for s in specs if not chosen[s.id]]
+    if empty:
+        last = await _round(
+            [(s, s.attempts[-1:]) for s in empty], answers, deps, offer_alternatives=True
+        )
+        for spec, (_found, alts) in zip(empty, last, strict=True):
+            alternatives[spec.id] = alts
+    sections = [_section(s, chosen[s.id], answers, alternatives[s.id]) for s in specs]
     return PlanResponse(crisis=crisis, sections=sections, answers=urlencode(answer_pairs(answers)))

@@ -84,7 +84,8 @@ def reasons(hit: SearchHit, wanted: Wanted, lang: Lang) -> list[str]:
     if hit.distance_km is not None:
         parts.append(km_text(hit.distance_km, lang))
     parts += [label(ACCESSIBILITY, c, lang) for c in wanted.accessibility if c in hit.accessibility]
-    parts += [label(COMMUNITIES, c, lang) for c in wanted.communities if c in hit.communities]
+    communities = (*wanted.group_communities, *wanted.communities)
+    parts += [label(COMMUNITIES, c, lang) for c in communities if c in hit.communities]
     parts += [_cost_text(c, lang) for c in wanted.costs if c in hit.costs]
     if hit.kind != "meeting":
         needs = [c for c in wanted.needs if c in hit.needs][:MAX_NEEDS_SHOWN]
@@ -117,6 +118,20 @@ def relaxed_note(step: str, wanted: Wanted, answers: PlanAnswers) -> Words:
         return Words(
             en=f"Nothing{r_en} fits every answer: these are farther away",
             es=f"Nada{r_es} cumple todas sus respuestas: estas opciones están más lejos",
+        )
+    if step == "anywhere":
+        return Words(
+            en="No telehealth service lists your state: these serve other states, "
+            "so ask whether they can see you",
+            es="Ningún servicio de telesalud indica su estado: estos atienden otros estados; "
+            "pregunte si pueden atenderle",
+        )
+    if step == "support":
+        return Words(
+            en=f"No {_labels(COMMUNITIES, wanted.group_communities, 'en').lower()} group fits: "
+            "other peer groups instead",
+            es=f"Ningún grupo {_labels(COMMUNITIES, wanted.group_communities, 'es').lower()} "
+            "encaja: en su lugar, otros grupos de pares",
         )
     if step == "any_time":
         return Words(

@@ -25,7 +25,9 @@ def _filters(wanted: Wanted) -> dict[str, list[str]]:
         "kind": wanted.kinds,
         "need": wanted.needs,
         "language": wanted.languages,
-        "community": wanted.communities,
+        # The search ORs a parameter's values: the group kind, if any, is the filter, and
+        # the communities are checked on the hits (service/plan/wanted.py).
+        "community": wanted.group_communities or wanted.communities,
         "accessibility": wanted.accessibility,
         "attendance": wanted.attendance,
         "cost": wanted.costs,

@@ -142,9 +142,12 @@ def _place(answers: PlanAnswers, modes: Sequence[str]) -> tuple[str | None, floa
     return answers.near, (answers.radius_km or DEFAULT_RADIUS_KM) if in_person else None
 
 
+# Steps that change where a listing may be, which no constraint of a pick shows: always said.
+PLACE_STEPS: Final = frozenset({"anywhere"})
 # A relaxation that drops one stated answer: the constraint it gives up, the Wanted field.
 _DROPPED: Final[dict[str, tuple[Constraint, str]]] = {
     "community": ("community", "communities"),
+    "support": ("support", "group_communities"),
     "accessibility": ("accessibility", "accessibility"),
     "language": ("language", "languages"),
     "cost": ("cost", "costs"),
@@ -172,6 +175,13 @@ def _relax(wanted: Wanted, step: str) -> Attempt | None:
         if wanted.radius_km is None or wanted.radius_km >= MAX_FARTHER_KM:
             return None
         change = {"radius_km": min(wanted.radius_km * FARTHER_FACTOR, MAX_FARTHER_KM)}
+        relaxed = frozenset({"radius"})
+    elif step == "anywhere":
+        # Telehealth is licensed by state: one serving another state is offered, labelled,
+        # only when none serves the person's.
+        if "telehealth" not in wanted.kinds or wanted.near is None:
+            return None
+        change = {"kinds": ("telehealth",), "near": None, "radius_km": None}
         relaxed = frozenset({"radius"})
     elif step == "any_time":
         if not wanted.windows and not wanted.days:
@@ -203,14 +213,15 @@ def peer_wanted(answers: PlanAnswers) -> Wanted:
     """Peer meetings for the person the plan is for, at the times they are free."""
     modes = _modes(answers)
     near, radius_km = _place(answers, modes)
-    communities = list(answers.community)
-    if "secular" in answers.support:
-        communities.append("secular")
+    if "in_person" not in modes:
+        # A meeting joined online or by phone is as near from anywhere.
+        near = None
     return Wanted(
         kinds=("meeting",),
         needs=_joined(PEER_NEEDS, answers.concern) or ANY_PEER_NEEDS,
         languages=(answers.language,) if answers.language else (),
-        communities=_unique(communities),
+        communities=answers.community,
+        group_communities=("secular",) if "secular" in answers.support else (),
         accessibility=answers.accessibility,
         attendance=_joined(MEETING_MODES, modes),
         windows=tuple(TIME_WINDOWS[t] for t in answers.time),
@@ -274,6 +285,7 @@ def talk_wanted(answers: PlanAnswers) -> Wanted:
         kinds=("helpline",),
         needs=needs,
         languages=(answers.language,) if answers.language else (),
+        accessibility=tuple(a for a in answers.accessibility if a not in PHYSICAL_ACCESS),
         near=answers.near,
     )
 
@@ -291,13 +303,15 @@ PEER_STEPS: Final = (
     "need",
     "any_time",
     "community",
+    "support",
     "accessibility",
     "language",
 )
-CARE_STEPS: Final = ("farther", "cost", "language", "accessibility", "need")
+CARE_STEPS: Final = ("farther", "anywhere", "cost", "language", "accessibility", "need")
 FAMILY_STEPS: Final = ("farther", "language")
 STAY_STEPS: Final = ("farther", "community")
-TALK_STEPS: Final = ("language", "need")
+TONIGHT_STEPS: Final = ("online", "community", "support", "language", "need")
+TALK_STEPS: Final = ("language", "accessibility", "need")
 
 
 def section_specs(answers: PlanAnswers) -> tuple[SectionSpec, ...]:
@@ -326,7 +340,7 @@ def section_specs(answers: PlanAnswers) -> tuple[SectionSpec, ...]:
     tonight = SectionSpec(
         id="tonight",
         wanted=anytime,
-        attempts=attempts(anytime, ("online", "language", "need")),
+        attempts=attempts(anytime, TONIGHT_STEPS),
         picks=PICKS["tonight"],
         by_time=True,
         starts_within_min=TONIGHT_WITHIN_MIN,

@@ -14,7 +14,16 @@ import msgspec
 from service.contract.documents import WEEKDAYS, SearchHit, Weekday
 
 Constraint = Literal[
-    "kind", "need", "language", "community", "accessibility", "attendance", "cost", "time", "radius"
+    "kind",
+    "need",
+    "support",
+    "language",
+    "community",
+    "accessibility",
+    "attendance",
+    "cost",
+    "time",
+    "radius",
 ]
 # Needs a venue: meaningless for a service attended online or by phone (INTEROP.md).
 PHYSICAL_ACCESS: Final = frozenset({"wheelchair", "accessible_bathroom", "fragrance_free"})
@@ -37,6 +46,9 @@ class Wanted(msgspec.Struct, frozen=True, kw_only=True):
     needs: tuple[str, ...] = ()
     languages: tuple[str, ...] = ()
     communities: tuple[str, ...] = ()
+    # The kind of group asked for as a community code (`secular`): every one must hold,
+    # apart from the people one would feel at ease with (`communities`, any one will do).
+    group_communities: tuple[str, ...] = ()
     accessibility: tuple[str, ...] = ()
     attendance: tuple[str, ...] = ()
     costs: tuple[str, ...] = ()
@@ -102,6 +114,8 @@ def broken(hit: SearchHit, wanted: Wanted) -> frozenset[Constraint]:
         found.add("language")
     if wanted.communities and not set(wanted.communities) & set(hit.communities):
         found.add("community")
+    if not set(wanted.group_communities) <= set(hit.communities):
+        found.add("support")
     access = set(wanted.accessibility) - (PHYSICAL_ACCESS if is_remote(hit) else set())
     if not access <= set(hit.accessibility):
         found.add("accessibility")

@@ -12,7 +12,7 @@ import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import msgspec
 from litestar import Request, Response, get, post
@@ -34,10 +34,13 @@ from service.plan.answers import (
     read_answers,
 )
 from service.plan.assemble import PlanResponse, run_plan
+from service.plan.calendar import plan_calendar
+from service.schedules.params import Clock
+from service.search.client import SearchIndex
 from service.search.run import SearchDeps
 from service.web.i18n import Lang
 from service.web.page_query import build_url
-from service.web.pages import html_response, visitor
+from service.web.pages import html_response, shortlist_ids, visitor
 from service.web.render import render
 
 _STRINGS: Final[dict[str, dict[str, str]]] = json.loads(
@@ -129,6 +132,35 @@ def form_questions(answers: PlanAnswers, lang: Lang) -> list[FormQuestion]:
     ]
 
 
+MAX_TEXT_CHARS: Final = 900
+
+
+def calendar_url(plan: PlanResponse) -> str:
+    """`/plan.ics?ids=...`: every chosen meeting with weekly times, in one calendar file; the
+    link names listings only, never an answer."""
+    ids = [
+        pick.hit.id
+        for section in plan.sections
+        for pick in section.picks
+        if pick.hit.kind == "meeting" and pick.hit.next_occurrence is not None
+    ]
+    return build_url("/plan.ics", [("ids", ",".join(ids))]) if ids else ""
+
+
+def text_message(plan: PlanResponse, lang: Lang) -> str:
+    """The plan as a short text message: each pick's name, reasons and phone."""
+    lines = [plan_text(lang, "title")]
+    for section in plan.sections:
+        if not section.picks:
+            continue
+        lines.append(section.title.get(lang) + ":")
+        for pick in section.picks:
+            phone = f" {pick.hit.contact.phone}" if pick.hit.contact.phone else ""
+            reasons = f" ({pick.reasons.get(lang)})" if pick.reasons.get(lang) else ""
+            lines.append(f"- {pick.hit.name}{reasons}{phone}")
+    return "\n".join(lines)[:MAX_TEXT_CHARS]
+
+
 def _given(values: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
     return {k: [str(v) for v in values[k]] for k in PLAN_PARAMS if k in values}
 
@@ -162,6 +194,8 @@ async def _page(
         error=error,
         error_param=error.parameter if isinstance(error, BadParameterError) else "",
         share_url=str(request.base_url).rstrip("/") + share if share else "",
+        calendar_url=calendar_url(plan) if plan else "",
+        sms_url="sms:?&body=" + quote(text_message(plan, who.lang)) if plan else "",
         keep=who.keep,
         # Only the interface language travels in the URL; the answers go in the body.
         form_action=build_url("/plan", who.keep),
@@ -186,4 +220,25 @@ async def plan_answered(
     return await _page(request, search_deps, values, ask=True)
 
 
-PLAN_ROUTES: Final[list[ControllerRouterHandler]] = [plan_page, plan_answered]
+@get("/plan.ics", include_in_schema=False)
+async def plan_calendar_file(
+    request: AnyRequest, search_index: NamedDependency[SearchIndex], clock: NamedDependency[Clock]
+) -> Response[bytes]:
+    """Every listed meeting's weekly times in one iCalendar file."""
+    ids, _dropped = shortlist_ids(request.query_params.getall("ids", []))
+    docs = [d for d in [await search_index.get_document(i) for i in ids] if d is not None]
+    return Response(
+        content=plan_calendar(docs, clock()).encode("utf-8"),
+        media_type="text/calendar; charset=utf-8",
+        headers={
+            "Content-Disposition": 'attachment; filename="my-support-plan.ics"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+PLAN_ROUTES: Final[list[ControllerRouterHandler]] = [
+    plan_page,
+    plan_answered,
+    plan_calendar_file,
+]

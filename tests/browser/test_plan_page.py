@@ -112,6 +112,18 @@ async def test_a_shared_link_reopens_the_plan_from_its_fragment(
     assert all("alcohol" not in r.url.split("#")[0] for r in sent)
     assert _posted(sent)
     await expect(page.locator("#plan-print")).to_be_visible()
+    # The calendar link names listings, never an answer; the text message holds the plan.
+    calendar = await page.locator("#plan-calendar").get_attribute("href")
+    assert calendar is not None
+    assert calendar.startswith("/plan.ics?ids=")
+    assert "alcohol" not in calendar
+    assert "19103" not in calendar
+    ics = await page.request.get(app_site.origin + calendar)
+    assert ics.headers["content-type"].startswith("text/calendar")
+    assert "BEGIN:VEVENT" in await ics.text()
+    sms = await page.locator("#plan-sms").get_attribute("href")
+    assert sms is not None
+    assert sms.startswith("sms:?&body=Mi%20plan%20de%20apoyo")
     assert await axe_violations(page) == []
     await visit.context.close()
 

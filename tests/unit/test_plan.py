@@ -6,6 +6,7 @@ each), not records of any source.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
@@ -14,6 +15,7 @@ import pytest
 from service.contract.documents import Provenance, Schedule, SearchHit, TimeSlot
 from service.errors import BadParameterError
 from service.plan.answers import PlanAnswers, answer_pairs, read_answers
+from service.plan.calendar import plan_calendar
 from service.plan.choosing import choose
 from service.plan.reasons import km_text, reasons, relaxed_note, start_text
 from service.plan.requests import search_requests
@@ -149,7 +151,8 @@ def test_peer_wanted_from_answers() -> None:
         kinds=("meeting",),
         needs=("drugs", "opioids", "substance_use"),
         languages=("es",),
-        communities=("women", "secular"),
+        communities=("women",),
+        group_communities=("secular",),
         accessibility=("wheelchair",),
         attendance=("in_person", "hybrid"),
         windows=(Window(start="17:00", end="22:00"),),
@@ -408,3 +411,47 @@ def test_search_requests_one_per_time_window() -> None:
 
 def test_attempt_defaults() -> None:
     assert Attempt(wanted=Wanted()).relaxed == frozenset()
+
+
+def test_one_calendar_holds_every_placeable_meeting() -> None:
+    east = hit("East", slots=[("tue", "19:00")])
+    west = msgspec.structs.replace(
+        hit("West"),
+        schedule=Schedule(
+            timezone="America/Los_Angeles", slots=(TimeSlot(day="sat", start="09:00"),)
+        ),
+    )
+    untimed = hit("By appointment")
+    text = plan_calendar([east, west, untimed], datetime(2026, 12, 1, 17, tzinfo=UTC))
+    assert text.count("BEGIN:VTIMEZONE") == 2
+    assert text.count("BEGIN:VEVENT") == 2
+    assert "SUMMARY:East" in text
+    assert "DTSTART;TZID=America/Los_Angeles:20261205T090000" in text
+    assert "By appointment" not in text
+
+
+def test_online_only_meetings_are_sought_from_anywhere() -> None:
+    wanted = peer_wanted(PlanAnswers(near="Georgetown, DE", attend=("online", "phone")))
+    assert (wanted.near, wanted.radius_km) == (None, None)
+    assert wanted.attendance == ("online", "hybrid", "phone")
+
+
+def test_a_secular_group_is_required_apart_from_who_one_is_at_ease_with() -> None:
+    wanted = peer_wanted(PlanAnswers(support=("secular",), community=("lgbtq", "young_people")))
+    assert search_requests(wanted, PlanAnswers(), by_time=True)[0].filters["community"] == [
+        "secular"
+    ]
+    lgbtq_only = hit("Pride", communities=("lgbtq",))
+    both = hit("Free thinkers", communities=("lgbtq", "secular"))
+    secular_only = hit("Secular", communities=("secular",))
+    assert broken(lgbtq_only, wanted) >= {"support"}
+    assert "support" not in broken(both, wanted)
+    assert "community" not in broken(both, wanted)
+    assert broken(secular_only, wanted) >= {"community"}
+
+
+def test_care_offers_other_states_telehealth_last_but_labelled() -> None:
+    wanted = care_wanted(PlanAnswers(near="Georgetown, DE", attend=("online",)))
+    steps = [a.step for a in attempts(wanted, ("farther", "anywhere"))]
+    assert steps == [None, "anywhere"]
+    assert "telehealth serving" not in relaxed_note("anywhere", wanted, PlanAnswers()).en
