@@ -38,6 +38,7 @@ class Expect(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=Tr
     starts_between: tuple[str, str] | None = None
     days_any: list[str] | None = None
     max_km: float | None = None
+    states_any: list[str] | None = None
 
 
 class Persona(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
@@ -87,6 +88,15 @@ def _times_fit(expect: Expect, hit: Mapping[str, Any]) -> bool:
     )
 
 
+def _serves(states: list[str] | None, hit: Mapping[str, Any]) -> bool:
+    if states is None:
+        return True
+    area = hit.get("service_area") or {}
+    if area.get("nationwide") or set(states) & set(area.get("states") or ()):
+        return True
+    return (hit.get("address") or {}).get("state") in states
+
+
 def meets(expect: Expect, hit: Mapping[str, Any]) -> bool:
     """Whether a listing is what the persona's expectation for the section asks."""
     attendance = set(hit.get("attendance") or ())
@@ -103,6 +113,7 @@ def meets(expect: Expect, hit: Mapping[str, Any]) -> bool:
         and access <= set(hit.get("accessibility") or ())
         and _times_fit(expect, hit)
         and (expect.max_km is None or distance is None or distance <= expect.max_km)
+        and _serves(expect.states_any, hit)
     )
 
 

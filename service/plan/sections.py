@@ -307,7 +307,8 @@ PEER_STEPS: Final = (
     "accessibility",
     "language",
 )
-CARE_STEPS: Final = ("farther", "anywhere", "cost", "language", "accessibility", "need")
+# Care nearby that may take the payment (call to ask) before telehealth licensed elsewhere.
+CARE_STEPS: Final = ("farther", "cost", "language", "accessibility", "anywhere", "need")
 FAMILY_STEPS: Final = ("farther", "language")
 STAY_STEPS: Final = ("farther", "community")
 TONIGHT_STEPS: Final = ("online", "community", "support", "language", "need")

@@ -135,3 +135,17 @@ def test_report_renders_counts() -> None:
     assert "| **unlabelled misses** (a stated answer broken without a label) | **0** |" in text
     assert "| labelled relaxations | 1 (50 %) |" in text
     assert "| plan p50 (median of the personas' medians) | 80 ms |" in text
+
+
+@pytest.mark.parametrize(
+    ("hit", "expected"),
+    [
+        ({"address": {"state": "NY"}}, True),
+        ({"address": {"state": "CA"}}, False),
+        ({"service_area": {"states": ["CA", "NY"]}}, True),
+        ({"service_area": {"states": ["CA"]}}, False),
+        ({"service_area": {"nationwide": True}}, True),
+    ],
+)
+def test_states_any(hit: dict[str, Any], expected: bool) -> None:
+    assert meets(Expect(states_any=["NY"]), hit) is expected
