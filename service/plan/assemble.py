@@ -18,15 +18,9 @@ from service.contract.documents import SearchHit
 from service.plan.answers import PlanAnswers, answer_pairs
 from service.plan.choosing import Chosen, choose
 from service.plan.reasons import reason_words, relaxed_note
+from service.plan.relaxing import PLACE_STEPS, Attempt
 from service.plan.requests import search_requests
-from service.plan.sections import (
-    PLACE_STEPS,
-    TITLES,
-    Attempt,
-    SectionId,
-    SectionSpec,
-    section_specs,
-)
+from service.plan.sections import TITLES, SectionId, SectionSpec, section_specs
 from service.plan.wanted import Constraint, broken
 from service.plan.words import Words
 from service.search.alternatives import Alternative

@@ -16,7 +16,8 @@ from datetime import UTC, datetime
 import msgspec
 
 from service.contract.documents import SearchHit
-from service.plan.sections import Attempt, SectionSpec
+from service.plan.relaxing import Attempt
+from service.plan.sections import SectionSpec
 from service.plan.wanted import Constraint, broken
 
 
@@ -34,8 +35,7 @@ def group_key(hit: SearchHit) -> str:
 
 
 def soonest_key(chosen: Chosen) -> tuple[bool, str]:
-    """Untimed last; ISO instants with offsets compare by text only within one zone, so the
-    instant in UTC is compared."""
+    """Soonest next start first, untimed last (compared in UTC: offsets differ by zone)."""
     occurrence = chosen.hit.next_occurrence
     if occurrence is None:
         return True, ""

@@ -18,10 +18,9 @@ from service.plan.answers import PlanAnswers, answer_pairs, read_answers
 from service.plan.calendar import plan_calendar
 from service.plan.choosing import choose
 from service.plan.reasons import km_text, reasons, relaxed_note, start_text
+from service.plan.relaxing import Attempt, attempts
 from service.plan.requests import search_requests
 from service.plan.sections import (
-    Attempt,
-    attempts,
     care_wanted,
     peer_wanted,
     section_specs,
