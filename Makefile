@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 SOURCES ?= seed_data/sources.toml
 
-.PHONY: run test install lint typecheck hooks index bench soak eval clean chromium postgresql
+.PHONY: run test install lint typecheck hooks index bench soak eval eval-plan clean chromium postgresql
 
 # run: start Meilisearch, index seed_data, serve the API on http://127.0.0.1:8000
 run: $(INSTALLED)
@@ -94,6 +94,12 @@ soak: $(INSTALLED)
 eval: $(INSTALLED)
 	$(BIN)/python -m meili_local ensure
 	$(BIN)/python -m bench.eval $(EVAL_ARGS)
+
+# eval-plan: every persona of tests/data/plan_eval asked for a support plan on the seed index,
+# each pick judged, beside the plain search the person would type (docs/plan-quality.md)
+eval-plan: $(INSTALLED)
+	$(BIN)/python -m meili_local ensure
+	$(BIN)/python -m bench.plan_eval $(EVAL_PLAN_ARGS)
 
 # Keeps .state (the downloaded Meilisearch, the local index and its key): `rm -rf .state` for those.
 clean:

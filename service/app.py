@@ -20,6 +20,7 @@ from service.api.export import search_csv
 from service.api.feeds import FEED_ROUTER
 from service.api.health import healthz, readyz
 from service.api.hsds import hsds_root, hsds_service, hsds_services
+from service.api.plan import get_plan
 from service.api.reports import document_reports, post_report
 from service.api.resources import get_resource
 from service.api.search import search
@@ -51,6 +52,7 @@ from service.web.embed import EMBED_ROUTES
 from service.web.error_pages import with_error_pages
 from service.web.listing import LISTING_ROUTES
 from service.web.pages import PAGE_ROUTES
+from service.web.plan import PLAN_ROUTES
 from service.web.report_form import report_page
 
 
@@ -127,6 +129,7 @@ def create_app(
     app = Litestar(
         route_handlers=[
             search,
+            get_plan,
             get_resource,
             post_report,
             get_calendar,
@@ -142,6 +145,7 @@ def create_app(
             # The search page, the shortlist and the partner embed.
             *PAGE_ROUTES,
             *LISTING_ROUTES,
+            *PLAN_ROUTES,
             *EMBED_ROUTES,
             report_page,
             # Operator endpoints exist only with an admin token.

@@ -1,0 +1,186 @@
+"""docs/plan-quality.md from the persona evaluation's outcomes (pure)."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from urllib.parse import urlencode
+
+import msgspec
+
+from bench.plan_judging import Persona, query_pairs
+
+
+class SectionOutcome(msgspec.Struct, frozen=True, kw_only=True):
+    """One section of a persona's plan: (name, reasons, verdict) per pick, its notes."""
+
+    id: str
+    picks: list[tuple[str, str, str]]
+    notes: list[str]
+    alternatives: list[str]
+    judged: bool
+
+    def count(self, verdict: str) -> int:
+        """Picks with this verdict."""
+        return sum(1 for _n, _r, v in self.picks if v == verdict)
+
+
+class Outcome(msgspec.Struct, frozen=True, kw_only=True):
+    """A persona's judged plan, its baseline and timings."""
+
+    persona: Persona
+    status: str
+    sections: list[SectionOutcome]
+    crisis_first: bool
+    baseline_meets: int = 0
+    baseline_judged: int = 0
+    plan_ms: float = 0.0
+    search_ms: float = 0.0
+
+    def section(self, section_id: str) -> SectionOutcome | None:
+        """The section with this id, if the plan has it."""
+        return next((s for s in self.sections if s.id == section_id), None)
+
+    def filled(self) -> list[str]:
+        """Required sections with at least one pick or a labelled alternative."""
+        return [
+            r
+            for r in self.persona.required
+            if (s := self.section(r)) is not None and (s.picks or s.alternatives)
+        ]
+
+    def totals(self) -> tuple[int, int, int]:
+        """(meets, labelled, unlabelled) over the judged sections."""
+        judged = [s for s in self.sections if s.judged]
+        return (
+            sum(s.count("meets") for s in judged),
+            sum(s.count("labelled") for s in judged),
+            sum(s.count("unlabelled") for s in judged),
+        )
+
+
+class PlanReport(msgspec.Struct, frozen=True, kw_only=True):
+    """Everything the report says."""
+
+    date: str
+    commit: str
+    meilisearch: str
+    rounds: int
+    outcomes: list[Outcome]
+
+
+def _pct(part: float, whole: float) -> str:
+    return f"{100 * part / whole:.0f} %" if whole else "-"
+
+
+def _median(values: Sequence[float]) -> str:
+    return f"{statistics.median(values):.0f} ms" if values else "-"
+
+
+def _summary(report: PlanReport) -> list[str]:
+    ok = [o for o in report.outcomes if o.status == "ok"]
+    meets = sum(o.totals()[0] for o in ok)
+    labelled = sum(o.totals()[1] for o in ok)
+    unlabelled = sum(o.totals()[2] for o in ok)
+    picks = meets + labelled + unlabelled
+    required = sum(len(o.persona.required) for o in ok)
+    filled = sum(len(o.filled()) for o in ok)
+    base_meets = sum(o.baseline_meets for o in ok)
+    base_judged = sum(o.baseline_judged for o in ok)
+    plan_meets = plan_judged = 0
+    for o in ok:
+        s = o.section(o.persona.baseline_section)
+        if s is not None and s.judged:
+            plan_meets += s.count("meets")
+            plan_judged += len(s.picks)
+    return [
+        "| measure | value |",
+        "|---|---|",
+        f"| personas | {len(report.outcomes)} ({len(ok)} answered 200) |",
+        f"| crisis lines first | {_pct(sum(o.crisis_first for o in ok), len(ok))} |",
+        f"| required sections filled (a pick or a labelled alternative) | {filled} / {required} |",
+        f"| judged picks | {picks} |",
+        f"| picks that honour every stated answer | {meets} ({_pct(meets, picks)}) |",
+        f"| labelled relaxations | {labelled} ({_pct(labelled, picks)}) |",
+        f"| **unlabelled misses** (a stated answer broken without a label) | **{unlabelled}** |",
+        f"| baseline section, plan: picks meeting the expectation | {plan_meets} / {plan_judged}"
+        f" ({_pct(plan_meets, plan_judged)}) |",
+        f"| baseline section, plain search (first {3} hits) | {base_meets} / {base_judged}"
+        f" ({_pct(base_meets, base_judged)}) |",
+        f"| plan p50 (median of the personas' medians) | {_median([o.plan_ms for o in ok])} |",
+        f"| single search p50, same run | {_median([o.search_ms for o in ok])} |",
+    ]
+
+
+def _row(o: Outcome) -> str:
+    meets, labelled, unlabelled = o.totals()
+    base = o.section(o.persona.baseline_section)
+    plan_base = (
+        f"{base.count('meets')} / {len(base.picks)}" if base is not None and base.judged else "-"
+    )
+    return (
+        f"| {o.persona.id} | {len(o.filled())} / {len(o.persona.required)} | {meets} | "
+        f"{labelled} | {unlabelled} | {o.persona.baseline_section}: {plan_base} vs "
+        f"{o.baseline_meets} / {o.baseline_judged} | {o.plan_ms:.0f} | {o.search_ms:.0f} |"
+    )
+
+
+def _details(o: Outcome) -> list[str]:
+    lines = [
+        f"### {o.persona.id}",
+        "",
+        o.persona.story,
+        "",
+        f"Answers: `{urlencode(query_pairs(o.persona))}`; baseline: `{o.persona.baseline_q}`.",
+        "",
+    ]
+    for s in o.sections:
+        judged = "" if s.judged else " (not judged)"
+        lines.append(f"- **{s.id}**{judged}")
+        lines += [f"  - relaxed: {note}" for note in s.notes]
+        for name, reasons, verdict in s.picks:
+            mark = f" — *{verdict}*" if verdict else ""
+            lines.append(f"  - {name} ({reasons or 'no reasons'}){mark}")
+        lines += [f"  - alternative: {alt}" for alt in s.alternatives]
+    return [*lines, ""]
+
+
+def render(report: PlanReport) -> str:
+    """The report as Markdown."""
+    lines = [
+        "# Support plan quality",
+        "",
+        f"`make eval-plan` on {report.date}, commit {report.commit}, Meilisearch "
+        f"{report.meilisearch}, the seed index, the result cache off (every plan and search "
+        f"asked of Meilisearch), each timing the median of {report.rounds} rounds.",
+        "",
+        "Personas and what their plans must contain: `tests/data/plan_eval/` (written from",
+        "what each person needs, before any plan was asked for). A pick *meets* the persona's",
+        "expectation for its section, or is a *labelled relaxation* (it misses it, and the",
+        "plan says which answer it relaxed), or an *unlabelled miss*. The baseline is the plain",
+        "search the person would type instead, its first three hits judged against the same",
+        "section's expectation.",
+        "",
+        "## Summary",
+        "",
+        *_summary(report),
+        "",
+        "## Per persona",
+        "",
+        "| persona | required sections filled | meets | labelled | unlabelled | baseline section: "
+        "plan vs search | plan ms | search ms |",
+        "|---|---|---|---|---|---|---|---|",
+        *(_row(o) for o in report.outcomes if o.status == "ok"),
+        *(f"| {o.persona.id} | error | | | | | | |" for o in report.outcomes if o.status != "ok"),
+        "",
+        "## The plans",
+        "",
+    ]
+    for o in report.outcomes:
+        lines += _details(o)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def sections_of(outcomes: Sequence[Outcome]) -> set[str]:
+    """Every section id the plans had."""
+    return {s.id for o in outcomes for s in o.sections}
