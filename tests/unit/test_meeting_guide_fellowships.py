@@ -200,3 +200,9 @@ def test_sussex_feed_loads_whole() -> None:
     online = [d for d in loaded.documents if d.address is None]
     assert online
     assert all(d.service_area is not None and d.service_area.states == ("DE",) for d in online)
+
+
+def test_an_online_meeting_of_an_unknown_country_keeps_no_town() -> None:
+    # EDA's "Tbilisi, Georgia": no country the parser knows, no zone; not Georgia, USA.
+    doc = built("eda", "eda-new-beginning-georgian-2")
+    assert doc.get("service_area", ABSENT) == ABSENT

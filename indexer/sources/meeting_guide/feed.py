@@ -234,10 +234,12 @@ def _remote_area(place: Place, source: SourceConfig) -> ServiceArea | None:
         return ServiceArea(states=source.states)
     if place.state is not None:
         return ServiceArea(states=(place.state,), locality=_locality(place.address, place.state))
-    # No state in the record: the source's own state, when it names one.
+    # No state in the record: the source's own state, when it names one. A town of an
+    # unknown country is not kept ("Tbilisi, Georgia" is no Georgia, USA).
     states = source.states if place.country in (None, "US") else ()
     own = states[0] if len(states) == 1 else None
-    locality = _locality(place.address, own)
+    known = place.country is not None or bool(states)
+    locality = _locality(place.address, own) if known else None
     return ServiceArea(states=states, locality=locality) if states or locality else None
 
 
