@@ -211,6 +211,7 @@ def test_not_crisis(places: PlaceIndex, q: str) -> None:
         ("suboxone doctor", {"need": ["moud"]}),
         ("Sublocade", {"need": ["moud"]}),
         ("methadone clinic", {"need": ["moud"]}),
+        ("vivitrol", {"need": ["moud"]}),
         ("needle exchange", {"need": ["harm_reduction"]}),
         ("test strips", {"need": ["harm_reduction"]}),
         ("Narcan", {"need": ["harm_reduction"]}),
@@ -428,3 +429,15 @@ def test_time_params_pass_the_search_validation(places: PlaceIndex, q: str) -> N
 
 def _text(value: object) -> str | None:
     return value if isinstance(value, str) else None
+
+
+@pytest.mark.parametrize(
+    ("q", "boost"),
+    [("suboxone", "buprenorphine"), ("metadona", "methadone"), ("vivitrol shot", "naltrexone")],
+)
+def test_a_medication_asks_for_moud_and_ranks_its_givers_first(
+    places: PlaceIndex, q: str, boost: str
+) -> None:
+    understood = read(q, places)
+    assert understood.filter_params() == {"need": ["moud"]}
+    assert understood.boost_params() == {"need": [boost]}
