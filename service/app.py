@@ -101,12 +101,13 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        # One pooled client for the life of the process: connections are reused.
+        # One pooled client for the life of the process: connections are reused. Each call
+        # waits at most what is left of its request's deadline (service/search/deadline.py).
         index = SearchIndex(
             url=settings.meili_url,
             api_key=settings.meili_api_key,
             index_name=settings.index_name,
-            timeout_s=settings.search_timeout_s,
+            timeout_s=max(settings.search_timeout_s, settings.export_timeout_s),
         )
         app.state.search_index = index
         app.state.place_caches = PlaceCaches()
@@ -182,7 +183,9 @@ def create_app(
         # the per-client rate limit. Security headers go on
         # every answer, routed or not, so they are a before_send hook (security_headers.py).
         middleware=[
-            SearchDeadlineMiddleware(timeout_s=settings.search_timeout_s),
+            SearchDeadlineMiddleware(
+                timeout_s=settings.search_timeout_s, export_timeout_s=settings.export_timeout_s
+            ),
             RequestLimitsMiddleware(),
             *_client_limit(settings),
         ],

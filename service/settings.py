@@ -27,6 +27,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     meili_api_key: str
     index_name: str = DEFAULT_INDEX
     search_timeout_s: float = 2.0
+    # The same for the bulk answers (the Meeting Guide feed, the CSV export), which page
+    # through thousands of documents; service/search/deadline.py.
+    export_timeout_s: float = 10.0
     default_radius_km: float = 25.0
     max_radius_km: float = 250.0
     max_per_page: int = 50
@@ -85,6 +88,7 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         meili_api_key=_search_key(env),
         index_name=env.get("PATHWAYS_INDEX", "").strip() or DEFAULTS.index_name,
         search_timeout_s=_float(env, "PATHWAYS_SEARCH_TIMEOUT_S", DEFAULTS.search_timeout_s),
+        export_timeout_s=_float(env, "PATHWAYS_EXPORT_TIMEOUT_S", DEFAULTS.export_timeout_s),
         default_radius_km=_float(env, "PATHWAYS_DEFAULT_RADIUS_KM", DEFAULTS.default_radius_km),
         max_radius_km=_float(env, "PATHWAYS_MAX_RADIUS_KM", DEFAULTS.max_radius_km),
         log_level=env.get("PATHWAYS_LOG_LEVEL", "").strip().upper() or DEFAULTS.log_level,

@@ -70,15 +70,21 @@ def background(coro: Coroutine[Any, Any, T]) -> asyncio.Task[T]:
     return asyncio.create_task(coro, context=context)
 
 
+# Bulk answers page through every matching document; they get PATHWAYS_EXPORT_TIMEOUT_S.
+EXPORT_PATHS: Final[tuple[str, ...]] = ("/v1/feeds/", "/v1/search.csv")
+
+
 class SearchDeadlineMiddleware(ASGIMiddleware):
     """Sets each request's deadline for Meilisearch as it arrives."""
 
     scopes = (ScopeType.HTTP,)
 
-    def __init__(self, *, timeout_s: float) -> None:
+    def __init__(self, *, timeout_s: float, export_timeout_s: float) -> None:
         self.timeout_s = timeout_s
+        self.export_timeout_s = export_timeout_s
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         """Start the deadline, then pass the request on."""
-        start_deadline(self.timeout_s)
+        bulk = str(scope.get("path", "")).startswith(EXPORT_PATHS)
+        start_deadline(self.export_timeout_s if bulk else self.timeout_s)
         await next_app(scope, receive, send)

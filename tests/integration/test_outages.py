@@ -73,6 +73,8 @@ def api(meili: ManagedMeilisearch, tmp_path: Path) -> Iterator[ServedApi]:
         meili,
         INDEX,
         PATHWAYS_SEARCH_TIMEOUT_S=str(TIMEOUT_S),
+        # The feed among SEARCHES is a bulk answer, with a budget of its own.
+        PATHWAYS_EXPORT_TIMEOUT_S=str(TIMEOUT_S),
         PATHWAYS_RATE_LIMIT_PER_MIN="0",
     )
     with served_api(env, log_path=tmp_path / "api.log") as served:

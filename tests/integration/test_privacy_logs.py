@@ -177,6 +177,11 @@ def test_no_search_reaches_the_logs_in_process(
     )
     with app_client(healthy, gazetteer, captured) as client:
         statuses = run_all(client, **xff) + run_all(client, **xff)
+        # The limit counts in fixed minutes: passes that straddle a minute's end may stay
+        # under it, but four passes put more than 60 requests in one minute.
+        for _ in range(2):
+            if 429 not in statuses:
+                statuses += run_all(client, **xff)
     # The searches ran (200), were refused (400, 422) and, at last, were rate limited (429).
     assert {200, 400, 422, 429} <= set(statuses)
     stale = settings_for(meili_server, stale_index, partners_file=partners_file)

@@ -85,8 +85,13 @@ def get_paths(app_client: TestClient[Litestar]) -> list[str]:
 
 
 def assert_no_fault(answer: RawAnswer) -> None:
-    """Not a 5xx, and no file system path of the install in the body."""
-    assert answer.status < 500, answer.body[:300]
+    """No error of ours, and no file system path of the install in the body.
+
+    A 503 with Retry-After (Meilisearch slower than the timeout on a busy machine) is the
+    service working as documented, not a fault.
+    """
+    unavailable = answer.status == 503 and "retry-after" in answer.headers
+    assert answer.status < 500 or unavailable, answer.body[:300]
     assert str(PROJECT_ROOT).encode() not in answer.body
     assert b"Traceback" not in answer.body
 
