@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import inspect
 import time
 from collections.abc import Awaitable, Coroutine
 from contextvars import ContextVar
@@ -52,11 +53,21 @@ async def within_deadline(awaitable: Awaitable[T], *, default_s: float) -> T:
     """Await a shared result (one another request started) for no longer than is left."""
     left = remaining_s(default_s)
     if left <= 0:
+        _abandon(awaitable)
         raise timed_out()
     try:
         return await asyncio.wait_for(awaitable, timeout=left)
     except TimeoutError:
         raise timed_out() from None
+
+
+def _abandon(awaitable: Awaitable[Any]) -> None:
+    """Let go of what will never be awaited: a future is cancelled (a shield's inner work goes
+    on for the others) and a coroutine closed, so asyncio never logs an unretrieved error."""
+    if isinstance(awaitable, asyncio.Future):
+        awaitable.cancel()
+    elif inspect.iscoroutine(awaitable):
+        awaitable.close()
 
 
 def background(coro: Coroutine[Any, Any, T]) -> asyncio.Task[T]:

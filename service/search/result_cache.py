@@ -25,6 +25,7 @@ version; only the waiting, which costs no CPU, is kept.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
@@ -34,7 +35,15 @@ from service.search.deadline import remaining_s, within_deadline
 
 T = TypeVar("T")
 
+logger = logging.getLogger("pathways.search")
 DEFAULT_MAX_ENTRIES: Final = 512
+
+
+def _retrieved(task: asyncio.Task[None]) -> None:
+    """Reads the ended runner's outcome: one whose waiters all gave up at their deadlines is
+    nobody's to await, and asyncio would log it as never retrieved."""
+    if not task.cancelled() and task.exception() is not None:
+        logger.debug("index version read ended with %s", type(task.exception()).__name__)
 
 
 class FreshVersion:
@@ -55,6 +64,7 @@ class FreshVersion:
         waiter = self._next
         if self._runner is None or self._runner.done():
             self._runner = asyncio.create_task(self._run())
+            self._runner.add_done_callback(_retrieved)
         # A caller that goes away (client disconnect), or whose time is up, must not cancel
         # the shared read; each waits only for what is left of its own request's deadline.
         return await within_deadline(asyncio.shield(waiter), default_s=self._timeout_s)
@@ -66,11 +76,13 @@ class FreshVersion:
             try:
                 version = await self._read()
             except Exception as exc:  # handed to every waiter, who re-raise it
-                waiter.set_exception(exc)
-                # Nobody may be left waiting; mark it retrieved so asyncio does not warn.
-                waiter.exception()
+                if not waiter.done():
+                    waiter.set_exception(exc)
+                    # Nobody may be left waiting; mark it retrieved so asyncio does not warn.
+                    waiter.exception()
             else:
-                waiter.set_result(version)
+                if not waiter.done():
+                    waiter.set_result(version)
 
 
 class ResultCache(Generic[T]):
