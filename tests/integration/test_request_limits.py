@@ -144,4 +144,8 @@ def test_a_forged_forwarded_for_does_not_escape_the_client_limit(
             for n in range(20)
         ]
     assert statuses[:5] == [200] * 5
-    assert set(statuses[5:]) == {429}
+    # Each forged address would be a new client with 5 of its own; one client is cut off. A
+    # minute boundary during the run gives the one client at most 5 more.
+    assert set(statuses[5:]) <= {200, 429}
+    assert statuses[5:].count(200) <= 5
+    assert statuses[5:].count(429) >= 10
