@@ -18,6 +18,7 @@ from service.contract.vocabulary import (
     LANGUAGES,
     Vocabulary,
 )
+from service.search.crisis import text_actions
 from service.web.formatting import (
     Phone,
     address_text,
@@ -60,6 +61,9 @@ class Card(msgspec.Struct, frozen=True, kw_only=True):
     approximate: bool = False
     directions_url: str | None = None
     phone: Phone | None = None
+    # An `sms:` link for a line that takes texts ("Text HOME to 741741"), and its words.
+    text_href: str | None = None
+    text_label: str | None = None
     website: str | None = None
     languages: list[str] = msgspec.field(default_factory=list)
     accessibility: list[str] = msgspec.field(default_factory=list)
@@ -146,6 +150,8 @@ def _latest_update(hit: SearchHit) -> str | None:
 def build_card(hit: SearchHit, lang: Lang) -> Card:
     """Everything a person needs to act on one hit."""
     contact = hit.contact
+    # Helplines only: a meeting's phone is a contact to call, not a line that takes texts.
+    texting = text_actions(hit) if hit.kind == "helpline" else []
     address: dict[str, Any] | None = msgspec.to_builtins(hit.address) if hit.address else None
     schedule = hit.schedule or Schedule()
     updated = format_date(_latest_update(hit), lang)
@@ -178,6 +184,8 @@ def build_card(hit: SearchHit, lang: Lang) -> Card:
         approximate=hit.address.approximate if hit.address else False,
         directions_url=directions_url(address),
         phone=phone_link(contact.phone),
+        text_href=texting[0].url if texting else None,
+        text_label=(texting[0].es if lang == "es" else texting[0].en) if texting else None,
         website=_http_url(contact.website),
         languages=labels(LANGUAGES, hit.languages, lang),
         accessibility=labels(ACCESSIBILITY, hit.accessibility, lang),

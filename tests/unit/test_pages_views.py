@@ -385,3 +385,24 @@ def test_a_note_that_only_names_a_shown_language_is_left_out(
 ) -> None:
     hit = as_hit(NUEVO_CAMINO | {"description": note, "languages": languages})
     assert (build_card(hit, "es").description is not None) == shown
+
+
+@pytest.mark.parametrize(
+    ("lang", "label"), [("en", "Text HOME to 741741"), ("es", "Envíe HOME al 741741")]
+)
+def test_a_text_only_line_gets_a_text_button(lang: Lang, label: str) -> None:
+    # The real Crisis Text Line record of seed_data/pathways/helplines.json, as returned.
+    line = {
+        "id": "pathways-helplines-crisis-text-line",
+        "kind": "helpline",
+        "name": "Crisis Text Line",
+        "needs": ["crisis", "mental_health"],
+        "status": "active",
+        "tags": ["Crisis line", "Text", "24/7"],
+        "contact": {"text_number": "741741", "text_keyword": "HOME"},
+        "provenance": NUEVO_CAMINO["provenance"],
+    }
+    card = build_card(as_hit(line), lang)
+    assert (card.phone, card.text_href, card.text_label) == (None, "sms:741741?body=HOME", label)
+    # A meeting's contact phone is to call, never offered for texts.
+    assert build_card(as_hit(NUEVO_CAMINO), lang).text_href is None
