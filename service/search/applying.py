@@ -6,6 +6,9 @@ The rules:
 - a confident reading (`Understanding.filters`) becomes that vocabulary filter;
 - a time reading sets the schedule parameters only when `time_filters` (meetings, or nothing in
   particular): a shelter "tonight" keeps its time as a reading shown, not applied;
+- a time reading that asks what is on from now on (now, today, tonight, this evening) also
+  orders the answer soonest first when the request names no order, as the best meeting
+  finders' "happening now" view does; a weekday or tomorrow keeps the default order;
 - a place reading becomes `near` when the request gives none;
 - the words left (`text`) are the full-text query;
 - a crisis phrase with nothing else to search for (no text left, no filter read or given)
@@ -138,6 +141,8 @@ def applied(request: SearchRequest, reading: Understanding) -> SearchRequest:
             "time_from": times.get("time_from"),
             "time_to": times.get("time_to"),
         }
+        if request.sort is None and reading.time.soon:
+            changes["sort"] = "soonest"
     if reading.place is not None and request.near is None:
         changes["near"] = reading.place
     return msgspec.structs.replace(request, **changes)

@@ -150,7 +150,7 @@ async def run_search(
     # Boosts rank within the order the search would use by default; an order the request
     # names (nearest first, soonest first) is kept strictly.
     boost = (
-        None if literal or reading is None or request.sort else boost_clause(reading.boost_params())
+        None if literal or reading is None or asked.sort else boost_clause(reading.boost_params())
     )
     answer = (
         _boosted_answer(asked, boost, deps, per_page=per_page, now=now)

@@ -142,6 +142,9 @@ class TimeAsk(msgspec.Struct, frozen=True, kw_only=True):
     days: tuple[Weekday, ...] = ()
     time_from: str | None = None
     time_to: str | None = None
+    # Whether it asks what is on from now on (now, today, tonight, "at 7" today), which a
+    # time-ordered answer serves best; a weekday or tomorrow is planning ahead.
+    soon: bool = False
 
     def params(self) -> dict[str, str | list[str]]:
         """The values as the search's time parameters take them (validate_time_params)."""
@@ -262,8 +265,9 @@ def _resolve(
                 en="starting soon",
                 es="que empiezan pronto",
                 starts_within_min=SOON_MIN,
+                soon=True,
             )
-        return TimeAsk(phrase=phrase, en="open now", es="abierto ahora", open_now=True)
+        return TimeAsk(phrase=phrase, en="open now", es="abierto ahora", open_now=True, soon=True)
     local = at.astimezone(ZoneInfo(tz)) if tz else at
     now_min = local.hour * 60 + local.minute
     days = {d for p in pieces for d in p.days}
@@ -298,6 +302,7 @@ def _resolve(
         days=tuple(d for d in WEEKDAYS if d in days),
         time_from=_hhmm(low) if low > 0 else None,
         time_to=_hhmm(high) if high < MINUTES_PER_DAY and high > low else None,
+        soon=relative == _TODAY,
     )
 
 

@@ -124,6 +124,19 @@ def test_aa_meeting_this_evening_returns_only_meetings_starting_this_evening(
         assert start.hour >= 17
 
 
+def test_a_time_ask_orders_the_meetings_soonest_first(client: Client) -> None:
+    body = search(client, q="AA meeting this evening", near="19103", at=AT)
+    assert body["sort"] == "soonest"
+    starts = [datetime.fromisoformat(h["next_occurrence"]) for h in body["hits"]]
+    assert len(starts) > 1
+    assert starts == sorted(starts)
+    # An order the person chose is kept.
+    assert (
+        search(client, q="AA meeting this evening", near="19103", at=AT, sort="distance")["sort"]
+        == "distance"
+    )
+
+
 def test_literal_true_gives_the_search_of_the_exact_words(client: Client) -> None:
     literal = search(client, q="a place to stay tonight", near="20001", literal="true")
     assert literal["understood"] is None

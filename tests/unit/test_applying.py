@@ -107,6 +107,29 @@ def test_applied_readings(
     assert shape(apply(request_, places)) == expected
 
 
+ORDER_TABLE: list[tuple[SearchRequest, str | None]] = [
+    # Asking what is on from now on orders the answer soonest first...
+    (SearchRequest(q="AA meeting tonight", near="19103"), "soonest"),
+    (SearchRequest(q="AA right now"), "soonest"),
+    (SearchRequest(q="reunion de NA esta noche"), "soonest"),
+    (SearchRequest(q="AA at 7", near="19103"), "soonest"),
+    # ...planning ahead keeps the default order...
+    (SearchRequest(q="AA meeting on Sunday", near="19103"), None),
+    (SearchRequest(q="AA tomorrow morning", near="19103"), None),
+    # ...an order the request names wins...
+    (SearchRequest(q="AA meeting tonight", near="19103", sort="distance"), "distance"),
+    # ...and a shelter "tonight" is not a schedule, so not an order either.
+    (SearchRequest(q="a place to stay tonight", near="20001"), None),
+]
+
+
+@pytest.mark.parametrize(("request_", "sort"), ORDER_TABLE)
+def test_time_asks_order_soonest(
+    request_: SearchRequest, sort: str | None, places: PlaceIndex
+) -> None:
+    assert apply(request_, places).sort == sort
+
+
 def test_without_q_nothing_is_read(places: PlaceIndex) -> None:
     assert read_request(SearchRequest(near="19103"), at=AT, tz=None, places=places) is None
 
