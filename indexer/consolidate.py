@@ -1,0 +1,134 @@
+"""One document per meeting: a source's one-entry-per-day records of a group become one.
+
+Many meeting feeds list a group once per weekly time ("Wyndmoor 12 Noon" seven times, one a
+day), which fills a page of results with one group. Within one source, meeting records are
+one meeting when they have
+- the same folded name (dedupe.fold: case, accents, punctuation, "&" = "and");
+- the same place, by the cross-source merge's rule (dedupe.same_place: within 50 m, the
+  same street address in the same ZIP or city, or for online-only records the same
+  joining link), and the same joining link (or none), so one card never hides a second link;
+- the same facts that filters and cards show: every vocabulary field (needs, languages,
+  communities, accessibility, attendance, costs), the tags, and the schedule's zone. A
+  group whose types differ by day ("Women" on Tuesday only) stays one document per set
+  of facts, so a filter for women's meetings never offers the group's other days.
+The consolidated document is the member with the smallest id (so the id is the same on
+every run, whatever the feed's order), with the union of the members' weekly slots in
+weekday order, the first description and notes found in id order, and the latest
+`updated_at`. Its members are kept in `merged_records`, which gives `former_ids` (the
+members' other ids, filterable, never served): old links to a member redirect there.
+
+This runs per source before the cross-source merge (indexer/dedupe.py), whose rule needs the
+same weekly times: two feeds that list one group, one per day and one with every time, then
+agree once the first is consolidated; a second feed listing only some of the days no longer
+merges with those days (it stays a card of its own).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Final
+
+import msgspec
+
+from indexer.dedupe import MergeReport, StoredDocument, fold, same_place, stored
+from service.contract.documents import (
+    MULTI_VALUED_FILTER_ATTRIBUTES,
+    WEEKDAYS,
+    IndexDocument,
+    IndexedDocument,
+    Schedule,
+    TimeSlot,
+)
+from service.search.indexed import to_indexed
+
+_FACT_FIELDS: Final = (*MULTI_VALUED_FILTER_ATTRIBUTES, "tags")
+GroupKey = tuple[object, ...]
+
+
+def group_key(doc: IndexDocument) -> GroupKey | None:
+    """What records of one meeting share (place aside); None for records never consolidated."""
+    schedule = doc.schedule
+    if doc.kind != "meeting" or schedule is None or not schedule.slots:
+        return None
+    if schedule.by_appointment:
+        return None
+    facts = tuple(tuple(sorted(getattr(doc, f))) for f in _FACT_FIELDS)
+    link = (doc.contact.meeting_url or "").rstrip("/")
+    return (fold(doc.name), schedule.timezone, link, facts)
+
+
+def slot_order(slot: TimeSlot) -> tuple[int, str, str]:
+    """Weekday order, then start, then end: how a consolidated schedule lists its slots."""
+    return (WEEKDAYS.index(slot.day), slot.start, slot.end or "")
+
+
+def union_slots(schedules: Iterable[Schedule]) -> tuple[TimeSlot, ...]:
+    """Every distinct slot of the schedules, in weekday order."""
+    return tuple(sorted({s for schedule in schedules for s in schedule.slots}, key=slot_order))
+
+
+def groups(documents: Sequence[IndexDocument]) -> list[list[int]]:
+    """Indexes of the records that are one meeting, groups of two or more, in id order."""
+    buckets: dict[GroupKey, list[int]] = defaultdict(list)
+    for index, doc in enumerate(documents):
+        key = group_key(doc)
+        if key is not None:
+            buckets[key].append(index)
+    found: list[list[int]] = []
+    for members in buckets.values():
+        if len(members) < 2:
+            continue
+        members.sort(key=lambda i: documents[i].id)
+        clusters: list[list[int]] = []
+        for index in members:
+            cluster = next(
+                (c for c in clusters if any(same_place(documents[i], documents[index]) for i in c)),
+                None,
+            )
+            if cluster is None:
+                clusters.append([index])
+            else:
+                cluster.append(index)
+        found.extend(c for c in clusters if len(c) > 1)
+    return sorted(found, key=lambda g: documents[g[0]].id)
+
+
+def combine(members: Sequence[IndexedDocument]) -> StoredDocument:
+    """One document for the records of one meeting; see the module docstring for the rule."""
+    ordered = sorted(members, key=lambda d: d.id)
+    primary = ordered[0]
+    schedules = [m.schedule for m in ordered if m.schedule is not None]
+    schedule = msgspec.structs.replace(
+        schedules[0],
+        slots=union_slots(schedules),
+        notes=next((s.notes for s in schedules if s.notes), None),
+    )
+    dates = [m.provenance.updated_at for m in ordered if m.provenance.updated_at]
+    provenance = msgspec.structs.replace(
+        primary.provenance, updated_at=max(dates) if dates else None
+    )
+    doc = msgspec.structs.replace(
+        primary,
+        schedule=schedule,
+        description=next((m.description for m in ordered if m.description), None),
+        provenance=provenance,
+        content_hash=None,
+    )
+    return stored(to_indexed(doc), merged_records=tuple(ordered))
+
+
+def consolidate(
+    documents: Iterable[IndexedDocument], report: MergeReport | None = None
+) -> list[IndexedDocument]:
+    """One source's documents with each meeting's records made one, in the order first seen."""
+    docs = list(documents)
+    combined_at: dict[int, StoredDocument] = {}
+    skip: set[int] = set()
+    for group in groups(docs):
+        combined_at[group[0]] = combine([docs[i] for i in group])
+        skip.update(group[1:])
+        if report is not None:
+            report.meeting_groups += 1
+            report.meeting_records += len(group)
+    return [combined_at.get(i) or doc for i, doc in enumerate(docs) if i not in skip]
