@@ -7,14 +7,18 @@ one meeting when they have
 - the same place, by the cross-source merge's rule (dedupe.same_place: within 50 m, the
   same street address in the same ZIP or city, or for online-only records the same
   joining link), and the same joining link (or none), so one card never hides a second link;
-- the same facts that filters and cards show: every vocabulary field (needs, languages,
-  communities, accessibility, attendance, costs), the tags, and the schedule's zone. A
-  group whose types differ by day ("Women" on Tuesday only) stays one document per set
-  of facts, so a filter for women's meetings never offers the group's other days.
+- the same facts that say who the meeting is for: every vocabulary field (needs, languages,
+  communities, accessibility, attendance, costs), the tags that say who may come ("Open",
+  "Closed") or whether it is held ("Location Temporarily Closed"), and the schedule's zone.
+  A group whose types differ by day ("Women" on Tuesday only, closed on Friday) stays one
+  document per set of facts, so a filter for women's meetings never offers its other days.
+  Formats that rotate by day ("Big Book" on Monday, "Grapevine" on Thursday) do not keep
+  a group apart: the document's tags are the union of its members' (a card then lists the
+  group's formats, not which day has which).
 The consolidated document is the member with the smallest id (so the id is the same on
 every run, whatever the feed's order), with the union of the members' weekly slots in
-weekday order, the first description and notes found in id order, and the latest
-`updated_at`. Its members are kept in `merged_records`, which gives `former_ids` (the
+weekday order and of their tags, the first description and notes found in id order, and
+the latest `updated_at`. Its members are kept in `merged_records`, which gives `former_ids` (the
 members' other ids, filterable, never served): old links to a member redirect there.
 
 This runs per source before the cross-source merge (indexer/dedupe.py), whose rule needs the
@@ -32,6 +36,7 @@ from typing import Final
 import msgspec
 
 from indexer.dedupe import MergeReport, StoredDocument, fold, same_place, stored
+from indexer.normalize import unique
 from service.contract.documents import (
     MULTI_VALUED_FILTER_ATTRIBUTES,
     WEEKDAYS,
@@ -42,7 +47,8 @@ from service.contract.documents import (
 )
 from service.search.indexed import to_indexed
 
-_FACT_FIELDS: Final = (*MULTI_VALUED_FILTER_ATTRIBUTES, "tags")
+# Tags (Meeting Guide and BMLT format names) that say who may come or whether it meets.
+ADMISSION_TAGS: Final = frozenset({"Open", "Closed", "Location Temporarily Closed"})
 GroupKey = tuple[object, ...]
 
 
@@ -53,9 +59,10 @@ def group_key(doc: IndexDocument) -> GroupKey | None:
         return None
     if schedule.by_appointment:
         return None
-    facts = tuple(tuple(sorted(getattr(doc, f))) for f in _FACT_FIELDS)
+    facts = tuple(tuple(sorted(getattr(doc, f))) for f in MULTI_VALUED_FILTER_ATTRIBUTES)
+    admission = tuple(sorted(t for t in doc.tags if t in ADMISSION_TAGS))
     link = (doc.contact.meeting_url or "").rstrip("/")
-    return (fold(doc.name), schedule.timezone, link, facts)
+    return (fold(doc.name), schedule.timezone, link, facts, admission)
 
 
 def slot_order(slot: TimeSlot) -> tuple[int, str, str]:
@@ -112,6 +119,7 @@ def combine(members: Sequence[IndexedDocument]) -> StoredDocument:
         primary,
         schedule=schedule,
         description=next((m.description for m in ordered if m.description), None),
+        tags=unique(t for m in ordered for t in m.tags),
         provenance=provenance,
         content_hash=None,
     )
