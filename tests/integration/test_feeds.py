@@ -57,7 +57,9 @@ def test_feed_lists_every_meeting_once_per_weekly_slot(
     feed: list[dict[str, Any]], meetings: list[IndexDocument]
 ) -> None:
     expected = sum(max(1, len(doc.schedule.slots if doc.schedule else ())) for doc in meetings)
-    assert len(meetings) > 7000
+    # One document per meeting (indexer/consolidate.py): 7902 per-slot records make ~5000.
+    assert len(meetings) > 4500
+    assert sum(len(doc.schedule.slots) > 1 for doc in meetings if doc.schedule) > 500
     assert len(feed) == expected
     assert len({entry["slug"] for entry in feed}) == len(feed)
     assert all(len(entry["slug"]) <= 64 for entry in feed)
