@@ -4,9 +4,11 @@ Many meeting feeds list a group once per weekly time ("Wyndmoor 12 Noon" seven t
 day), which fills a page of results with one group. Within one source, meeting records are
 one meeting when they have
 - the same folded name (dedupe.fold: case, accents, punctuation, "&" = "and");
-- the same place, by the cross-source merge's rule (dedupe.same_place: within 50 m, the
-  same street address in the same ZIP or city, or for online-only records the same
-  joining link), and the same joining link (or none), so one card never hides a second link;
+- the same place, by the cross-source merge's rule (dedupe.same_place: within 50 m, or the
+  same street address in the same ZIP or city), and the same joining link and dial-in (or
+  none), so one card never hides a second link; online-only records need a link or a
+  dial-in to be one. Links are compared as `link_key` writes them: a Zoom link by its
+  meeting number, whichever Zoom host and password parameter the feed wrote that day;
 - the same facts that say who the meeting is for: every vocabulary field (needs, languages,
   communities, accessibility, attendance, costs), the tags that say who may come ("Open",
   "Closed") or whether it is held ("Location Temporarily Closed"), and the schedule's zone.
@@ -29,9 +31,11 @@ merges with those days (it stays a card of its own).
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Final
+from urllib.parse import urlsplit
 
 import msgspec
 
@@ -50,6 +54,27 @@ from service.search.indexed import to_indexed
 # Tags (Meeting Guide and BMLT format names) that say who may come or whether it meets.
 ADMISSION_TAGS: Final = frozenset({"Open", "Closed", "Location Temporarily Closed"})
 GroupKey = tuple[object, ...]
+_ZOOM_MEETING: Final = re.compile(r"^/(?:j|w|wc/join)/(\d{9,11})\b")
+
+
+def link_key(url: str | None) -> str:
+    """A joining link as meetings are compared by it: a Zoom link by its meeting number."""
+    if not url:
+        return ""
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").removeprefix("www.")
+    if host == "zoom.us" or host.endswith(".zoom.us"):
+        if match := _ZOOM_MEETING.match(parts.path):
+            return f"zoom:{match.group(1)}"
+    query = f"?{parts.query}" if parts.query else ""
+    return f"{host}{parts.path.rstrip('/')}{query}"
+
+
+def _same_place(a: IndexDocument, b: IndexDocument) -> bool:
+    """Records of one group key at one place; online-only ones share a link or dial-in."""
+    if any(d.address is not None or d.geo is not None for d in (a, b)):
+        return same_place(a, b)
+    return bool(a.contact.meeting_url or a.contact.meeting_phone)
 
 
 def group_key(doc: IndexDocument) -> GroupKey | None:
@@ -61,8 +86,9 @@ def group_key(doc: IndexDocument) -> GroupKey | None:
         return None
     facts = tuple(tuple(sorted(getattr(doc, f))) for f in MULTI_VALUED_FILTER_ATTRIBUTES)
     admission = tuple(sorted(t for t in doc.tags if t in ADMISSION_TAGS))
-    link = (doc.contact.meeting_url or "").rstrip("/")
-    return (fold(doc.name), schedule.timezone, link, facts, admission)
+    dial_in = "".join(ch for ch in doc.contact.meeting_phone or "" if ch.isdigit())
+    link = link_key(doc.contact.meeting_url)
+    return (fold(doc.name), schedule.timezone, link, dial_in, facts, admission)
 
 
 def slot_order(slot: TimeSlot) -> tuple[int, str, str]:
@@ -90,7 +116,11 @@ def groups(documents: Sequence[IndexDocument]) -> list[list[int]]:
         clusters: list[list[int]] = []
         for index in members:
             cluster = next(
-                (c for c in clusters if any(same_place(documents[i], documents[index]) for i in c)),
+                (
+                    c
+                    for c in clusters
+                    if any(_same_place(documents[i], documents[index]) for i in c)
+                ),
                 None,
             )
             if cluster is None:

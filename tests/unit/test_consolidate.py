@@ -12,7 +12,14 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from indexer.consolidate import combine, consolidate, group_key, groups, union_slots
+from indexer.consolidate import (
+    combine,
+    consolidate,
+    group_key,
+    groups,
+    link_key,
+    union_slots,
+)
 from indexer.dedupe import MergeReport, StoredDocument, dedupe, finalize, stored
 from indexer.load import load_sources, read_sources_file
 from indexer.sync import records_by_source
@@ -137,6 +144,35 @@ def test_online_meetings_are_one_by_their_link(case: str, link_b: str, one: bool
         **_ONLINE,
     )
     assert (groups([a, b]) != []) is one, case
+
+
+# The Zoom forms are the seed's Sunrise Semester (1904 Walnut St) on different days.
+@pytest.mark.parametrize(
+    ("url", "key"),
+    [
+        ("https://zoom.us/j/901964988?pwd=QkhEY1FFOUF2b1AzMmRwZ0VtejdVQT09", "zoom:901964988"),
+        (
+            "https://us04web.zoom.us/j/901964988?pwd=QkhEY1FFOUF2b1AzMmRwZ0VtejdVQT09",
+            "zoom:901964988",
+        ),
+        ("https://us04web.zoom.us/j/901964988", "zoom:901964988"),
+        ("https://www.zoom.us/wc/join/901964988", "zoom:901964988"),
+        ("https://meet.google.com/abc-defg-hij/", "meet.google.com/abc-defg-hij"),
+        ("https://example.org/join?room=7", "example.org/join?room=7"),
+        (None, ""),
+    ],
+)
+def test_link_key(url: str | None, key: str) -> None:
+    assert link_key(url) == key
+
+
+def test_a_phone_only_meeting_needs_its_dial_in_to_be_one() -> None:
+    """Invented: two online-only records of one name without link or dial-in stay two."""
+    a = variant(id="invented-a", **_ONLINE)
+    b = variant(id="invented-b", **_ONLINE)
+    assert groups([a, b]) == []
+    dial = Contact(meeting_phone="+1 646 558 8656")
+    assert groups([variant(id="a", contact=dial, **_ONLINE), variant(contact=dial, **_ONLINE)])
 
 
 def test_group_key_is_none_for_what_is_never_consolidated() -> None:
