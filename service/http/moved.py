@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from litestar import Request
+from litestar import MediaType, Request
 from litestar.response import Redirect
 
 from service.search.client import SearchIndex
@@ -41,4 +41,6 @@ async def moved_to(
     if path is None:
         return None
     query = request.url.query
-    return Redirect(f"{path}?{query}" if query else path, status_code=MOVED_STATUS)
+    target = f"{path}?{query}" if query else path
+    # A route's own media type (text/calendar) is not one a redirect may carry: say text.
+    return Redirect(target, status_code=MOVED_STATUS, media_type=MediaType.TEXT)
