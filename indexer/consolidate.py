@@ -7,11 +7,13 @@ one meeting when they have
 - the same place, by the cross-source merge's rule (dedupe.same_place: within 50 m, or the
   same street address in the same ZIP or city), and the same joining link and dial-in (or
   none), so one card never hides a second link; online-only records need a link or a
-  dial-in to be one. Links are compared as `link_key` writes them: a Zoom link by its
-  meeting number, whichever Zoom host and password parameter the feed wrote that day;
+  dial-in to be one. A dial-in is compared by the number dialled (the meeting id and
+  passcode after it vary from day to day in real feeds), a link as `link_key` writes it: a
+  Zoom link by its meeting number, whichever Zoom host and password the feed wrote that day;
 - the same facts that say who the meeting is for: every vocabulary field (needs, languages,
   communities, accessibility, attendance, costs), the tags that say who may come ("Open",
-  "Closed") or whether it is held ("Location Temporarily Closed"), and the schedule's zone.
+  "Closed") or whether it is held (the status, "Location Temporarily Closed"), and the
+  schedule's zone.
   A group whose types differ by day ("Women" on Tuesday only, closed on Friday) stays one
   document per set of facts, so a filter for women's meetings never offers its other days.
   Formats that rotate by day ("Big Book" on Monday, "Grapevine" on Thursday) do not keep
@@ -86,9 +88,11 @@ def group_key(doc: IndexDocument) -> GroupKey | None:
         return None
     facts = tuple(tuple(sorted(getattr(doc, f))) for f in MULTI_VALUED_FILTER_ATTRIBUTES)
     admission = tuple(sorted(t for t in doc.tags if t in ADMISSION_TAGS))
-    dial_in = "".join(ch for ch in doc.contact.meeting_phone or "" if ch.isdigit())
+    # The number dialled, without the meeting id and passcode a feed appends ("+1646...,,9019#").
+    number = re.split(r"[,;#]", doc.contact.meeting_phone or "", maxsplit=1)[0]
+    dial_in = "".join(ch for ch in number if ch.isdigit())
     link = link_key(doc.contact.meeting_url)
-    return (fold(doc.name), schedule.timezone, link, dial_in, facts, admission)
+    return (fold(doc.name), doc.status, schedule.timezone, link, dial_in, facts, admission)
 
 
 def slot_order(slot: TimeSlot) -> tuple[int, str, str]:

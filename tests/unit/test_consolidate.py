@@ -114,6 +114,12 @@ _ONLINE = {"address": None, "geo": None, "attendance": ("online",)}
         ("name differs only in case and punctuation", variant(name=BASE.name.upper() + "!"), True),
         ("women only on that day", variant(communities=("women",)), False),
         ("closed on that day", variant(tags=("Closed", "Big Book", "Outdoor")), False),
+        ("temporarily closed on that day", variant(status="temporarily_closed"), False),
+        (
+            "dial-in with another passcode",
+            variant(contact=Contact(meeting_phone="+16465588656,,901964988#,,1#,417417#")),
+            False,  # the base record has no dial-in at all
+        ),
         ("another format on that day", variant(tags=("Open", "Step Study", "Outdoor")), True),
         ("another joining link", variant(contact=Contact(meeting_url=_LINK)), False),
         ("2 km away", variant(geo=_FAR, address=Address(street="1 Other Rd", city="X")), False),
@@ -173,6 +179,13 @@ def test_a_phone_only_meeting_needs_its_dial_in_to_be_one() -> None:
     assert groups([a, b]) == []
     dial = Contact(meeting_phone="+1 646 558 8656")
     assert groups([variant(id="a", contact=dial, **_ONLINE), variant(contact=dial, **_ONLINE)])
+
+
+def test_a_dial_in_is_compared_by_the_number_dialled() -> None:
+    """The seed's Sunrise Semester dial-ins, which append other passcodes on some days."""
+    plain = variant(contact=Contact(meeting_phone="+16465588656,,901964988#"))
+    coded = variant(contact=Contact(meeting_phone="+16465588656,,901964988#,,1#,417417#"))
+    assert group_key(plain) == group_key(coded)
 
 
 def test_group_key_is_none_for_what_is_never_consolidated() -> None:
