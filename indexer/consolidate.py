@@ -101,8 +101,16 @@ def slot_order(slot: TimeSlot) -> tuple[int, str, str]:
 
 
 def union_slots(schedules: Iterable[Schedule]) -> tuple[TimeSlot, ...]:
-    """Every distinct slot of the schedules, in weekday order."""
-    return tuple(sorted({s for schedule in schedules for s in schedule.slots}, key=slot_order))
+    """Every distinct weekly start of the schedules, in weekday order.
+
+    Two records of one meeting at the same day and start are one time: a feed that lists it
+    twice (once with an end, once without) gives it once, with the end if either says it."""
+    by_start: dict[tuple[str, str], TimeSlot] = {}
+    for slot in sorted({s for schedule in schedules for s in schedule.slots}, key=slot_order):
+        kept = by_start.get((slot.day, slot.start))
+        if kept is None or (kept.end is None and slot.end is not None):
+            by_start[(slot.day, slot.start)] = slot
+    return tuple(sorted(by_start.values(), key=slot_order))
 
 
 def groups(documents: Sequence[IndexDocument]) -> list[list[int]]:

@@ -19,7 +19,7 @@ from indexer.records import SourceConfig
 from indexer.sources.meeting_guide.feed import to_document
 from meili_local.server import ManagedMeilisearch
 from service.app import create_app
-from service.contract.documents import IndexDocument
+from service.contract.documents import IndexDocument, TimeSlot
 from service.formats.meeting_guide import slug_for
 from service.places.geocoder import Gazetteer
 from service.places.units import distance_km
@@ -193,7 +193,14 @@ def test_feed_filters_like_search(client: Client) -> None:
         assert distance_km((39.9522, -75.1656), where) <= 11
     search = client.get(f"/v1/search?{query}&kind=meeting&include_closed=true&per_page=50").json()
     assert search["total"] == len(search["hits"])
-    expected = {slug_for(hit["id"], None, several=False) for hit in search["hits"]}
+    # One entry per weekly time of each meeting found.
+    expected: set[str] = set()
+    for hit in search["hits"]:
+        slots: list[TimeSlot | None] = [
+            msgspec.convert(s, TimeSlot) for s in hit["schedule"]["slots"]
+        ]
+        several = len(slots) > 1
+        expected |= {slug_for(hit["id"], slot, several=several) for slot in slots or [None]}
     assert {e["slug"] for e in entries} == expected
     assert client.get(f"{FEED}?{query}").headers["etag"] != client.get(FEED).headers["etag"]
 

@@ -202,6 +202,14 @@ def test_union_slots_in_weekday_order_without_repeats() -> None:
     assert union_slots(schedules) == (mon, wed, sat)
 
 
+def test_one_day_and_start_listed_twice_is_one_time() -> None:
+    """Invented from a case in the seed (a midnight meeting listed with and without its end)."""
+    bare = TimeSlot(day="mon", start="00:00")
+    ended = TimeSlot(day="mon", start="00:00", end="23:59")
+    assert union_slots([Schedule(slots=(bare,)), Schedule(slots=(ended,))]) == (ended,)
+    assert union_slots([Schedule(slots=(ended,)), Schedule(slots=(bare,))]) == (ended,)
+
+
 def test_the_latest_updated_at_is_kept() -> None:
     dates = [d.provenance.updated_at for d in WYNDMOOR if d.provenance.updated_at]
     assert combine(WYNDMOOR).provenance.updated_at == (max(dates) if dates else None)
