@@ -58,7 +58,12 @@ _HOUSE: Final = re.compile(r"^(\d+)")
 class StoredDocument(IndexedDocument, frozen=True, kw_only=True):
     """What the indexer writes: an indexed document, plus the records merged into it."""
 
+    # The source records this document was made from (this merge, and a source's records of
+    # one meeting consolidated by indexer/consolidate.py), never nested.
     merged_records: tuple[IndexedDocument, ...] = ()
+    # Their ids other than this document's, filterable: an old link to one of them redirects
+    # here (service/search/client.py, `successor_id`). Like `merged_records`, never served.
+    former_ids: tuple[str, ...] = ()
 
 
 class MergeReport(msgspec.Struct, kw_only=True):
@@ -66,6 +71,9 @@ class MergeReport(msgspec.Struct, kw_only=True):
 
     groups: int = 0
     records: int = 0
+    # One source's records of one meeting made one document (indexer/consolidate.py).
+    meeting_groups: int = 0
+    meeting_records: int = 0
 
 
 def fold(text: str) -> str:
@@ -181,7 +189,16 @@ def merge(members: Sequence[IndexedDocument]) -> StoredDocument:
     values["also_from"] = tuple(m.provenance for m in ordered[1:])
     values["content_hash"] = None
     merged = with_keywords(IndexDocument(**values))
-    return stored(to_indexed(merged), merged_records=tuple(ordered))
+    return stored(to_indexed(merged), merged_records=source_records(ordered))
+
+
+def source_records(documents: Iterable[IndexedDocument]) -> tuple[IndexedDocument, ...]:
+    """The source records the documents were made from: their own members, else themselves."""
+    found: list[IndexedDocument] = []
+    for doc in documents:
+        members = doc.merged_records if isinstance(doc, StoredDocument) else ()
+        found.extend(members or (doc,))
+    return tuple(found)
 
 
 def stored(
@@ -190,7 +207,8 @@ def stored(
     """A document with the records merged into it, as the indexer stores it."""
     indexed = doc if isinstance(doc, IndexedDocument) else to_indexed(doc)
     values = {f: getattr(indexed, f) for f in IndexedDocument.__struct_fields__}
-    return StoredDocument(**values, merged_records=merged_records)
+    former = tuple(sorted({m.id for m in merged_records} - {indexed.id}))
+    return StoredDocument(**values, merged_records=merged_records, former_ids=former)
 
 
 def dedupe(

@@ -1,4 +1,5 @@
-"""The steps every run shares after loading: place, zone, merge duplicates, hash.
+"""The steps every run shares after loading: place, zone, one document per meeting, merge
+duplicates, hash.
 
 `index` (full rebuild) and `sync` (incremental) both turn loaded sources into stored
 documents here, so a record is stored the same way whichever command wrote it, and a
@@ -13,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from indexer.consolidate import consolidate
 from indexer.dedupe import MergeReport, finalize
 from indexer.geocode import GeocoderChain, GeocodeReport, geocode_documents
 from indexer.geocode_web import (
@@ -124,5 +126,6 @@ def prepare(loads: Iterable[SourceLoad], place: Placing) -> dict[str, list[Index
 def store(
     by_source: Mapping[str, list[IndexedDocument]], merges: MergeReport
 ) -> list[IndexedDocument]:
-    """All sources' documents, duplicates merged, hashed: what the index should hold."""
-    return finalize((d for docs in by_source.values() for d in docs), merges)
+    """All sources' documents, each source's meetings consolidated, duplicates merged, hashed:
+    what the index should hold."""
+    return finalize((d for docs in by_source.values() for d in consolidate(docs, merges)), merges)

@@ -99,6 +99,11 @@ def write_summary(report: RunReport, *, out: TextIO, seconds: float, published: 
     warnings = sum(len(load.warnings) for load in report.loads)
     print(f"kept with a warning: {warnings}; unknown codes kept as tags: {unknown}", file=out)
     print(
+        f"one card per meeting: {report.merges.meeting_records} records of "
+        f"{report.merges.meeting_groups} meetings listed once per weekly time",
+        file=out,
+    )
+    print(
         f"merged duplicates: {report.merges.records} records of {report.merges.groups} "
         "resources listed by more than one source",
         file=out,

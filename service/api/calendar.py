@@ -7,13 +7,14 @@ the same calendar under a path a router can match, and the one in the OpenAPI do
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
-from litestar import Response, get
+from litestar import Request, Response, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 
 from service.errors import PathwaysError, ResourceNotFoundError
+from service.http.moved import moved_to
 from service.schedules.ics import calendar_text
 from service.schedules.params import Clock
 from service.schedules.weekly import is_known_zone, is_timed
@@ -32,11 +33,13 @@ class NoWeeklyScheduleError(PathwaysError, LookupError):
 
 
 async def calendar_response(
-    search_index: SearchIndex, resource_id: str, clock: Clock
+    search_index: SearchIndex, resource_id: str, clock: Clock, request: Request[Any, Any, Any]
 ) -> Response[bytes]:
-    """The resource's weekly schedule as `text/calendar`; 404 problems otherwise."""
+    """The resource's weekly schedule as `text/calendar`, a 308 from a merged id; else 404."""
     hit = await search_index.get_document(resource_id)
     if hit is None:
+        if (moved := await moved_to(search_index, request, resource_id)) is not None:
+            return moved
         raise ResourceNotFoundError(f"No resource has the id {resource_id[:100]!r}.")
     schedule = hit.schedule
     if schedule is None or not is_timed(schedule):
@@ -66,9 +69,10 @@ async def calendar_response(
     media_type=CALENDAR_MEDIA_TYPE,
 )
 async def get_calendar(
+    request: Request[Any, Any, Any],
     search_index: NamedDependency[SearchIndex],
     clock: NamedDependency[Clock],
     resource_id: FromPath[str],
 ) -> Response[bytes]:
     """The weekly calendar of a resource, or a 404 problem."""
-    return await calendar_response(search_index, resource_id, clock)
+    return await calendar_response(search_index, resource_id, clock, request)

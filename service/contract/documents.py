@@ -335,6 +335,8 @@ INDEX_SETTINGS: Final = IndexSettings(
         # Place searches (service/places/cells.py, service/search/nearby.py).
         "geo_cells",
         "geo_key",
+        # The ids merged into a document (indexer/dedupe.py StoredDocument): old links redirect.
+        "former_ids",
     ),
     sortable_attributes=("_geo", "name"),
     ranking_rules=("words", "typo", "proximity", "attribute", "sort", "exactness"),

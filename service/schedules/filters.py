@@ -16,7 +16,9 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Final
 
-from service.contract.documents import WEEKDAYS, Weekday
+import msgspec
+
+from service.contract.documents import WEEKDAYS, Schedule, Weekday
 from service.contract.filters import quote_value
 from service.schedules.params import TimeFilter
 from service.schedules.weekly import (
@@ -25,6 +27,7 @@ from service.schedules.weekly import (
     MINUTES_PER_WEEK,
     local_minute,
     minute_of_week,
+    parse_hhmm,
     wall_clock_instant,
     zone_info,
 )
@@ -165,3 +168,25 @@ def time_filter_clauses(time_filter: TimeFilter, zones: Sequence[str]) -> list[s
     if day_time is not None:
         clauses.append(day_time)
     return clauses
+
+
+def asked_slots(schedule: Schedule | None, time_filter: TimeFilter) -> Schedule | None:
+    """The schedule with only the slots the `day` / `time_from` / `time_to` filter asks for.
+
+    A meeting with several weekly times found by "Saturday evening" shows its Saturday
+    evening time as its next one; without those parameters, or when no slot matches
+    (the filter did not select it by them), the schedule is returned whole.
+    """
+    days, low, high = time_filter.days, time_filter.time_from_min, time_filter.time_to_min
+    if schedule is None or (not days and low is None and high is None):
+        return schedule
+    ranges = day_time_ranges(days, low, high)
+    kept = tuple(
+        slot
+        for slot in schedule.slots
+        if any(
+            a <= WEEKDAYS.index(slot.day) * MINUTES_PER_DAY + parse_hhmm(slot.start) <= b
+            for a, b in ranges
+        )
+    )
+    return msgspec.structs.replace(schedule, slots=kept) if kept else schedule

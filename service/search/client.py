@@ -20,6 +20,7 @@ import aiohttp
 import msgspec
 
 from service.contract.documents import DOCUMENT_ID_RE, PUBLIC_ATTRIBUTES, SearchHit
+from service.contract.filters import quote_value
 from service.search.deadline import remaining_s, timed_out
 from service.search.meili import (
     SearchQueryError,
@@ -203,6 +204,23 @@ class SearchIndex:
                 return None
             raise
         return _hit_decoder.decode(raw)
+
+    async def successor_id(self, old_id: str) -> str | None:
+        """The id of the document an old id was merged into (its `former_ids`), or None."""
+        if not DOCUMENT_ID_RE.match(old_id):
+            return None
+        body = {"filter": f"former_ids = {quote_value(old_id)}", "fields": ["id"], "limit": 1}
+        try:
+            raw = await self._request(
+                "POST", f"/indexes/{self.index_name}/documents/fetch", msgspec.json.encode(body)
+            )
+        except SearchQueryError as exc:
+            # An index built before `former_ids` was filterable holds no former ids.
+            if exc.code == "invalid_document_filter":
+                return None
+            raise
+        page = _ids_decoder.decode(raw)
+        return page.results[0].id if page.results else None
 
     async def index_info(self) -> IndexInfo:
         """The index's uid and last update time; SearchUnavailableError when it is missing."""

@@ -8,7 +8,12 @@ from zoneinfo import ZoneInfo
 import msgspec
 
 from service.contract.documents import SearchHit
-from service.schedules.filters import ZONE_ATTRIBUTE, needs_zones, time_filter_clauses
+from service.schedules.filters import (
+    ZONE_ATTRIBUTE,
+    asked_slots,
+    needs_zones,
+    time_filter_clauses,
+)
 from service.schedules.params import TimeFilter
 from service.schedules.weekly import in_progress, is_known_zone, next_occurrence
 from service.search.client import MeiliSearchResult, SearchIndex
@@ -45,7 +50,8 @@ def with_occurrences(hits: list[SearchHit], time_filter: TimeFilter) -> list[Sea
     viewer = ZoneInfo(time_filter.viewer_tz) if time_filter.viewer_tz else None
     out: list[SearchHit] = []
     for hit in hits:
-        when = next_occurrence(hit.schedule, time_filter.at)
+        # The next of the times asked for: one document holds all of a meeting's times.
+        when = next_occurrence(asked_slots(hit.schedule, time_filter), time_filter.at)
         if when is None:
             out.append(hit)
             continue

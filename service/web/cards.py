@@ -22,11 +22,11 @@ from service.search.crisis import text_actions
 from service.web.formatting import (
     Phone,
     address_text,
+    compact_slots,
     directions_url,
     format_date,
     format_distance,
     format_occurrence,
-    format_slots,
     phone_link,
     timezone_label,
 )
@@ -156,7 +156,7 @@ def build_card(hit: SearchHit, lang: Lang) -> Card:
     schedule = hit.schedule or Schedule()
     updated = format_date(_latest_update(hit), lang)
     zone = timezone_label(schedule.timezone, lang)
-    times = format_slots(msgspec.to_builtins(schedule.slots), lang)
+    times = compact_slots(msgspec.to_builtins(schedule.slots), lang)
     where = address_text(address)
     return Card(
         ref=f"{hit.name}, {times[0]}" if times else f"{hit.name}, {where}" if where else hit.name,

@@ -16,6 +16,9 @@ from service.web.i18n import Lang, text
 
 KM_PER_MILE: Final = 1.609344
 MAX_SCHEDULE_LINES: Final = 4
+# A card lists a meeting's weekly times on one line, at most this many groups of hours.
+MAX_CARD_GROUPS: Final = 3
+SLOT_SEPARATOR: Final = " \u00b7 "  # a middle dot, as the cards separate facts
 DASH: Final = "\u2013"  # an en dash, as ranges of days and hours are written
 DIRECTIONS_BASE: Final = "https://www.google.com/maps/dir/?api=1&destination="
 
@@ -112,8 +115,10 @@ def _day_names(lang: Lang, *, short: bool) -> list[str]:
     return text(lang, "days_short" if short else "days").split()
 
 
-def _days_text(days: Sequence[int], lang: Lang) -> str:
-    if len(days) == 1:
+def _days_text(days: Sequence[int], lang: Lang, *, short_single: bool = False) -> str:
+    if len(days) == len(WEEKDAYS):
+        return text(lang, "every_day")
+    if len(days) == 1 and not short_single:
         return _day_names(lang, short=False)[days[0]]
     short = _day_names(lang, short=True)
     consecutive = all(b - a == 1 for a, b in itertools.pairwise(days))
@@ -130,10 +135,8 @@ def _times_text(start: str, end: str | None, lang: Lang) -> str:
     return format_clock(start, lang)
 
 
-def format_slots(
-    slots: Sequence[Mapping[str, Any]], lang: Lang, *, max_lines: int = MAX_SCHEDULE_LINES
-) -> list[str]:
-    """Weekly times grouped by identical hours, e.g. 'Mon-Fri 9:00 AM-5:00 PM' (en dashes)."""
+def _slot_groups(slots: Sequence[Mapping[str, Any]]) -> list[tuple[str, str | None, list[int]]]:
+    """(start, end, weekday numbers) of the slots with identical hours, by first day."""
     groups: dict[tuple[str, str | None], list[int]] = {}
     for slot in slots:
         day = slot.get("day")
@@ -143,17 +146,45 @@ def format_slots(
         days = groups.setdefault(key, [])
         if WEEKDAYS.index(day) not in days:
             days.append(WEEKDAYS.index(day))
-    if list(groups) == [("00:00", "24:00")] and len(groups[("00:00", "24:00")]) == 7:
-        return [text(lang, "always_open")]
     ordered = sorted(groups.items(), key=lambda kv: (min(kv[1]), kv[0][0]))
+    return [(start, end, sorted(days)) for (start, end), days in ordered]
+
+
+def _always_open(groups: list[tuple[str, str | None, list[int]]]) -> bool:
+    return [(g[0], g[1]) for g in groups] == [("00:00", "24:00")] and len(groups[0][2]) == 7
+
+
+def format_slots(
+    slots: Sequence[Mapping[str, Any]], lang: Lang, *, max_lines: int = MAX_SCHEDULE_LINES
+) -> list[str]:
+    """Weekly times grouped by identical hours, e.g. 'Mon-Fri 9:00 AM-5:00 PM' (en dashes)."""
+    groups = _slot_groups(slots)
+    if _always_open(groups):
+        return [text(lang, "always_open")]
     lines = [
-        f"{_days_text(sorted(days), lang)} {_times_text(start, end, lang)}"
-        for (start, end), days in ordered
+        f"{_days_text(days, lang)} {_times_text(start, end, lang)}" for start, end, days in groups
     ]
     if len(lines) > max_lines:
         hidden = len(lines) - max_lines + 1
         lines = [*lines[: max_lines - 1], text(lang, "more_times", n=hidden)]
     return lines
+
+
+def compact_slots(
+    slots: Sequence[Mapping[str, Any]], lang: Lang, *, max_groups: int = MAX_CARD_GROUPS
+) -> list[str]:
+    """A card's weekly times on one line: 'Every day 12:00 PM', 'Mon 7:00 PM · Sat 10:00 AM'."""
+    groups = _slot_groups(slots)
+    if len(groups) <= 1 or _always_open(groups):
+        return format_slots(slots, lang)
+    parts = [
+        f"{_days_text(days, lang, short_single=True)} {_times_text(start, end, lang)}"
+        for start, end, days in groups
+    ]
+    if len(parts) > max_groups:
+        hidden = len(parts) - max_groups + 1
+        parts = [*parts[: max_groups - 1], text(lang, "more_times", n=hidden)]
+    return [SLOT_SEPARATOR.join(parts)]
 
 
 def format_date(iso: str | None, lang: Lang) -> str | None:

@@ -12,6 +12,7 @@ from litestar.types import ControllerRouterHandler
 from service.contract.documents import SearchHit
 from service.contract.filters import quote_value
 from service.errors import ResourceNotFoundError
+from service.http.moved import moved_to
 from service.places.cells import geo_key
 from service.schedules.params import Clock
 from service.search.client import SearchIndex
@@ -54,6 +55,8 @@ async def listing_page(
     who = visitor(request)
     hit = await search_index.get_document(resource_id)
     if hit is None:
+        if (moved := await moved_to(search_index, request, resource_id)) is not None:
+            return moved
         raise ResourceNotFoundError(f"No resource has the id {resource_id[:100]!r}.")
     now = clock()
     hit = with_stale([hit], freshness, now=now)[0]

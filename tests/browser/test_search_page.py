@@ -34,7 +34,9 @@ async def assert_spanish_meetings_listed(page: Page) -> None:
     heading = page.locator("#results-heading")
     await expect(heading).to_have_text(re.compile(r"^\d+ results near 19103"))
     cards = page.locator("article.card")
-    assert await cards.count() == 10
+    # One card per meeting (indexer/consolidate.py): fewer than a page of Spanish meetings.
+    total = int((await heading.inner_text()).split()[0])
+    assert await cards.count() == min(10, total) >= 5
     for i in range(await cards.count()):
         card = cards.nth(i)
         await expect(card.locator(".kind")).to_have_text("Peer support meeting")
@@ -151,7 +153,8 @@ async def test_the_interface_follows_the_browser_language_and_can_switch(
 ) -> None:
     visit = await open_visit(browser, locale="es-MX")
     page = visit.page
-    await page.goto(app_site.origin + "/?near=19103&kind=meeting&language=es")
+    # Every meeting, not only Spanish ones: more than a page, so there is a next one.
+    await page.goto(app_site.origin + "/?near=19103&kind=meeting")
     assert await page.get_attribute("html", "lang") == "es"
     await expect(page.locator("#results-heading")).to_have_text(re.compile(r"^\d+ resultados"))
     await expect(page.get_by_label("Código postal o ciudad")).to_have_value("19103")
@@ -257,7 +260,9 @@ async def test_schedule_filters_day_open_now_and_starting_soon(
     await expect(page.get_by_role("link", name="Remove filter: Sunday")).to_be_visible()
     whens = await page.locator("article.card dt:has-text('When') + dd").all_inner_texts()
     assert whens
-    assert all("Sunday" in w for w in whens)
+    # A meeting meets on Sunday among its other times: "Sunday 10:00 AM", "Mon, Wed 7:00 PM ·
+    # Sun 10:00 AM", a range ending on Sunday or "Every day 12:00 PM".
+    assert all("Sun" in w or "Every day" in w for w in whens)
     # With JavaScript the next time is also given in the visitor's own zone (Chicago here).
     assert all("(your time)" in w for w in whens)
     await visit.context.close()

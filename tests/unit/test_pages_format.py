@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from service.web.formatting import (
+    compact_slots,
     directions_url,
     format_clock,
     format_date,
@@ -128,6 +129,58 @@ def test_weekly_times_are_grouped(
     slots: list[dict[str, Any]], lang: Lang, expected: list[str]
 ) -> None:
     assert format_slots(slots, lang) == expected
+
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# The seed's Wyndmoor 12 Noon (every day) and Nuevo Camino (Mon, Wed, Thu, Sat 19:00 and
+# Sun 10:00), consolidated into one meeting each (indexer/consolidate.py); the others invented.
+NOON_DAILY = [{"day": d, "start": "12:00"} for d in DAYS]
+NUEVO_CAMINO = [
+    *({"day": d, "start": "19:00"} for d in ("mon", "wed", "thu", "sat")),
+    {"day": "sun", "start": "10:00"},
+]
+
+
+@pytest.mark.parametrize(
+    ("slots", "lang", "expected"),
+    [
+        (NOON_DAILY, "en", ["Every day 12:00 PM"]),
+        (NOON_DAILY, "es", ["Todos los días 12:00"]),
+        ([{"day": "sun", "start": "10:00", "end": "11:00"}], "en", ["Sunday 10:00 AM–11:00 AM"]),  # noqa: RUF001
+        (
+            [{"day": "mon", "start": "19:00"}, {"day": "wed", "start": "19:00"}],
+            "en",
+            ["Mon, Wed 7:00 PM"],
+        ),
+        (
+            [{"day": "mon", "start": "19:00"}, {"day": "wed", "start": "19:00"}],
+            "es",
+            ["lun, mié 19:00"],
+        ),
+        (
+            [{"day": "sat", "start": "10:00"}, {"day": "mon", "start": "19:00"}],
+            "en",
+            ["Mon 7:00 PM \u00b7 Sat 10:00 AM"],
+        ),
+        (NUEVO_CAMINO, "en", ["Mon, Wed, Thu, Sat 7:00 PM \u00b7 Sun 10:00 AM"]),
+        (NUEVO_CAMINO, "es", ["lun, mié, jue, sáb 19:00 \u00b7 dom 10:00"]),
+        (
+            [{"day": d, "start": f"{h:02d}:00"} for d, h in zip(DAYS, range(7, 14), strict=True)],
+            "en",
+            ["Mon 7:00 AM \u00b7 Tue 8:00 AM \u00b7 and 5 more times"],
+        ),
+        (ALWAYS, "en", ["Open 24 hours, 7 days a week"]),
+        ([], "en", []),
+    ],
+)
+def test_cards_show_a_meetings_times_on_one_line(
+    slots: list[dict[str, Any]], lang: Lang, expected: list[str]
+) -> None:
+    assert compact_slots(slots, lang) == expected
+
+
+def test_every_day_is_said_so_in_the_full_schedule() -> None:
+    assert format_slots(NOON_DAILY, "en") == ["Every day 12:00 PM"]
 
 
 @pytest.mark.parametrize(
