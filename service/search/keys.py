@@ -76,8 +76,29 @@ def with_search_key(settings: Settings, admin_key: str) -> Settings:
     """Settings whose API key is the search-only key: as configured, else made from admin_key."""
     if settings.meili_api_key or not admin_key:
         return settings
-    key = ensure_search_key(settings.meili_url, admin_key, settings.index_name)
+    key = replicas_search_key(settings.replica_urls, admin_key, settings.index_name)
     return msgspec.structs.replace(settings, meili_api_key=key)
+
+
+def replicas_search_key(urls: Sequence[str], admin_key: str, index: str) -> str:
+    """The search key made on every replica that answers (one value: same uid, same master key).
+
+    A replica down now is skipped: the API takes it up when it answers with that key.
+    """
+    keys: set[str] = set()
+    failure: MeiliKeyError | None = None
+    for url in urls:
+        try:
+            keys.add(ensure_search_key(url, admin_key, index))
+        except MeiliKeyError as exc:
+            failure = failure or exc
+    if not keys:
+        raise failure or MeiliKeyError("no Meilisearch URL is configured")
+    if len(keys) > 1:
+        raise MeiliKeyError(
+            "the Meilisearch replicas gave different search keys: they must share one master key"
+        )
+    return keys.pop()
 
 
 def _key_body(uid: str, index: str) -> dict[str, object]:
