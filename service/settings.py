@@ -81,8 +81,9 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
 
     PATHWAYS_MEILI_URL names the Meilisearch server (PATHWAYS_MEILI_URLS several replicas,
     comma-separated); the API's key is the search-only key of PATHWAYS_MEILI_SEARCH_KEY or
-    of the file PATHWAYS_MEILI_SEARCH_KEY_FILE. Without either, `meili_api_key` is empty and `create_app_from_env` derives a search key from
-    PATHWAYS_MEILI_KEY (see `meili_admin_key`), which Settings never holds.
+    of the file PATHWAYS_MEILI_SEARCH_KEY_FILE. Without either, `meili_api_key` is empty and
+    `create_app_from_env` derives a search key from PATHWAYS_MEILI_KEY (see
+    `meili_admin_key`), which Settings never holds.
     """
     env = os.environ if env is None else env
     urls = meili_urls(env)
