@@ -29,7 +29,7 @@ from service.search.meili import (
     SearchQueryError,
     SearchUnavailableError,
 )
-from service.settings import DEFAULT_INDEX, Settings, meili_admin_key
+from service.settings import DEFAULT_INDEX, Settings, SettingsError, meili_admin_key, meili_urls
 
 SEARCH_ACTIONS: Final[tuple[str, ...]] = ("search", "documents.get", "indexes.get")
 # Any fixed namespace works; this one keeps Pathways' key uids apart from others'.
@@ -128,13 +128,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True, help="file to write the key to")
     parser.add_argument("--index", default=os.environ.get("PATHWAYS_INDEX", DEFAULT_INDEX))
     args = parser.parse_args(argv)
-    url = os.environ.get("PATHWAYS_MEILI_URL", "").strip()
+    try:
+        urls = meili_urls()
+    except SettingsError as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 2
     admin_key = meili_admin_key()
-    if not url or not admin_key:
+    if not urls or not admin_key:
         sys.stderr.write("error: set PATHWAYS_MEILI_URL and PATHWAYS_MEILI_KEY (the master key)\n")
         return 2
     try:
-        write_key_file(args.out, ensure_search_key(url, admin_key, args.index))
+        write_key_file(args.out, replicas_search_key(urls, admin_key, args.index))
     except (MeiliKeyError, OSError) as exc:
         sys.stderr.write(f"error: {exc}\n")
         return 2
