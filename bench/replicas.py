@@ -20,6 +20,7 @@ import asyncio
 import io
 import os
 import platform
+import re
 import secrets
 import signal
 import statistics
@@ -45,6 +46,7 @@ from service.settings import PROJECT_ROOT
 OUT: Final = PROJECT_ROOT / "bench" / "out" / "replicas"
 INDEX: Final = "resources"
 TIMEOUT_S: Final = 2.0
+DEFAULT_SOURCES: Final = ("samhsa-su", "oc-aa", "aasepia", "pathways-helplines")
 FILTERS: Final = ("kind=meeting", "attendance=online", "kind=helpline", "day=sat", "kind=meeting")
 
 
@@ -199,6 +201,11 @@ def load(
     )
 
 
+def step(what: str) -> None:
+    """Say on stderr what the run is doing."""
+    print(f"{time.strftime('%H:%M:%S')} {what}", file=sys.stderr, flush=True)
+
+
 def rss_mb(pid: int) -> float:
     """Resident memory of a process, from /proc."""
     for line in Path(f"/proc/{pid}/status").read_text(encoding="utf-8").splitlines():
@@ -207,14 +214,41 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
+def subset(sources: Path, ids: Sequence[str], folder: Path) -> Path:
+    """A sources file with only these sources of `sources` (their data read where it is)."""
+    blocks = sources.read_text(encoding="utf-8").split("[[source]]")
+    chosen = []
+    for block in blocks[1:]:
+        found = re.search(r'^id = "([^"]+)"', block, flags=re.MULTILINE)
+        if found and found.group(1) in ids:
+            chosen.append(
+                re.sub(
+                    r'^path = "([^"]+)"',
+                    lambda m: f'path = "{sources.parent / m.group(1)}"',
+                    block,
+                    flags=re.MULTILINE,
+                )
+            )
+    path = folder / "sources.toml"
+    path.write_text("".join(f"[[source]]{block}" for block in chosen), encoding="utf-8")
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the comparison and write bench/REPLICAS.md."""
     parser = argparse.ArgumentParser(prog="python -m bench.replicas", description=__doc__)
     parser.add_argument("--sources", type=Path, default=PROJECT_ROOT / "seed_data" / "sources.toml")
+    parser.add_argument(
+        "--source",
+        action="append",
+        default=None,
+        help="a source id to index (repeatable; default: a nationwide and two meeting sources)",
+    )
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--duration-s", type=float, default=20.0)
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "bench" / "REPLICAS.md")
     args = parser.parse_args(argv)
+    args.source = args.source or list(DEFAULT_SOURCES)
     binary = find_or_install_binary(cache_dir=binary_cache_dir(os.environ), env=os.environ)
     key = secrets.token_urlsafe(32)
     OUT.mkdir(parents=True, exist_ok=True)
@@ -231,14 +265,17 @@ def main(argv: list[str] | None = None) -> int:
             )
         )
     a, b = servers
+    sources = subset(args.sources, args.source, OUT)
     lines: list[str] = []
     try:
         for server in servers:
             server.start()
-        code, one_s, output = publish([a.url], key, args.sources)
+        step("publishing to one replica")
+        code, one_s, output = publish([a.url], key, sources)
         if code != 0:
             raise SystemExit(output)
-        code, two_s, output = publish([a.url, b.url], key, args.sources)
+        step("publishing to two replicas")
+        code, two_s, output = publish([a.url, b.url], key, sources)
         if code != 0:
             raise SystemExit(output)
         documents = httpx.get(
@@ -249,6 +286,7 @@ def main(argv: list[str] | None = None) -> int:
         queries = paths(4000)
         figures: list[LoadFigures] = []
         for name, urls in (("API on replica A alone", [a.url]), ("API on A and B", [a.url, b.url])):
+            step(name)
             api, base = start_api(urls, search_key, OUT / "api.log")
             try:
                 figures.append(
@@ -278,7 +316,7 @@ def main(argv: list[str] | None = None) -> int:
             restarted = time.monotonic()
             b.start()
             start_s = time.monotonic() - restarted
-            code, catch_up_s, output = publish([a.url, b.url], key, args.sources)
+            code, catch_up_s, output = publish([a.url, b.url], key, sources)
             caught_up = code == 0
             api_rss = rss_mb(api.pid)
         finally:
@@ -324,9 +362,11 @@ def render(
         "",
         f"One run on {platform.machine()}, {cpu} cores shared by both Meilisearch servers, the",
         "API (one uvicorn worker, result cache off, so every search reaches Meilisearch) and the",
-        f"load generator. {documents:,} documents (seed_data); never-repeated place searches",
-        f"(nearest first within 25 km of a ZIP code), {args.concurrency} connections, "
-        f"{args.duration_s:g} s each; search timeout {TIMEOUT_S:g} s.",
+        f"load generator. {documents:,} documents (seed_data: {', '.join(args.source)}).",
+        "Place searches (nearest first within 25 km of a population-weighted ZIP code),",
+        f"{args.concurrency} connections, {args.duration_s:g} s each; search timeout "
+        f"{TIMEOUT_S:g} s. The load average of the machine during the run: "
+        f"{os.getloadavg()[0]:.1f} (other work shares it; compare rows, not runs).",
         "",
         "| run | searches | failed | searches/s | p50 ms | p99 ms | max ms |",
         "|---|---|---|---|---|---|---|",
