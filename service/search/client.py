@@ -277,6 +277,8 @@ class SearchIndex:
 
         Shared like FreshVersion: each replica's read serves every search waiting on it.
         """
+        if remaining_s(self.timeout_s) <= 0:
+            raise timed_out()
         pin = request_replica()
         if pin is not None and pin.index is not None:
             replica = pin.index
@@ -296,8 +298,9 @@ class SearchIndex:
             try:
                 version = await asyncio.wait_for(self._versions[chosen].current(), budget_s)
             except TimeoutError:
-                # A replica that hangs: the next search should not wait on it too.
-                self._down(chosen, unreachable_error(timed_out=True))
+                if self.replicas.others_left(tried):
+                    # It hung for its share of the time: the next search should not wait too.
+                    self._down(chosen, unreachable_error(timed_out=True))
                 if remaining_s(self.timeout_s) <= 0 or not self.replicas.others_left(tried):
                     self.outage.failed("Meilisearch did not answer in time")
                     raise timed_out() from None
