@@ -21,8 +21,7 @@ import msgspec
 
 from service.contract.documents import INDEX_SETTINGS, IndexDocument, document_encoder
 from service.search.meili import MeiliAdmin, SearchQueryError, SearchUnavailableError
-from service.search.replicas import replica_label
-from service.settings import meili_urls
+from service.settings import meili_urls, replica_label
 
 BATCH_SIZE: Final = 5000
 

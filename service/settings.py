@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Final
+from urllib.parse import urlsplit
 
 import msgspec
 
@@ -129,6 +130,13 @@ def meili_urls(env: Mapping[str, str] | None = None) -> tuple[str, ...]:
                 "(comma-separated, e.g. http://meili-a:7700,http://meili-b:7700)"
             )
     return urls
+
+
+def replica_label(url: str) -> str:
+    """A replica's URL without credentials or path, for logs and /healthz."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    return f"{parts.scheme}://{host}:{parts.port}" if parts.port else f"{parts.scheme}://{host}"
 
 
 def meili_admin_key(env: Mapping[str, str] | None = None) -> str:

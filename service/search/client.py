@@ -37,10 +37,10 @@ from service.search.replicas import (
     ReplicaPool,
     ReplicaVersion,
     attempt_budget_s,
-    replica_label,
     request_replica,
 )
 from service.search.result_cache import FreshVersion
+from service.settings import replica_label
 
 
 class MeiliError(msgspec.Struct, kw_only=True):

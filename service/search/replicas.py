@@ -25,11 +25,11 @@ import time
 from collections.abc import Callable, Collection, Sequence
 from contextvars import ContextVar
 from typing import Final
-from urllib.parse import urlsplit
 
 import msgspec
 
 from service.errors import SearchUnavailableError
+from service.settings import replica_label
 
 # A call that has another replica to fall back on gets this share of the time left, so a
 # replica that hangs (rather than refusing the connection) still leaves time for the other.
@@ -79,13 +79,6 @@ def unpin_context() -> None:
 def request_replica() -> RequestReplica | None:
     """The current request's pin, or None outside a request."""
     return _request_replica.get()
-
-
-def replica_label(url: str) -> str:
-    """A replica's URL without credentials or path, for logs and /healthz."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    return f"{parts.scheme}://{host}:{parts.port}" if parts.port else f"{parts.scheme}://{host}"
 
 
 class ReplicaPool:

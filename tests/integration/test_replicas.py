@@ -32,7 +32,7 @@ from indexer.report import RunReport
 from meili_local.server import ManagedMeilisearch
 from service.search.keys import ensure_search_key
 from service.search.meili import MeiliAdmin
-from service.search.replicas import replica_label
+from service.settings import replica_label
 from tests.integration.conftest import private_server
 from tests.integration.served import ServedApi, api_env, served_api
 from tests.integration.test_indexer import ATLANTA, HELPLINES, SEED, index_snapshot, make_sources

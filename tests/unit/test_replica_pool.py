@@ -15,11 +15,10 @@ from service.search.replicas import (
     ReplicaPool,
     ReplicaVersion,
     attempt_budget_s,
-    replica_label,
     request_replica,
 )
 from service.search.result_cache import ResultCache
-from service.settings import SettingsError, from_env, meili_urls
+from service.settings import SettingsError, from_env, meili_urls, replica_label
 
 URLS = ("http://a:7700", "http://b:7700", "http://c:7700")
 
