@@ -4,6 +4,8 @@ Every call goes through `_request`, which maps failures with the adapter's one m
 (service/search/meili.py): connection failures, timeouts and 5xx answers become
 `SearchUnavailableError`, Meilisearch's own 4xx `SearchQueryError`, so handlers never see an
 HTTP client's exception; to the API a missing index or a refused key is an outage too.
+With several replicas (PATHWAYS_MEILI_URLS) `_request` also picks the replica, keeps the
+request on it and moves to another when it fails (service/search/replicas.py).
 
 The client is aiohttp, not the official client the rest of the project administers
 Meilisearch with: per request it costs the API a quarter of that client's CPU through a
