@@ -27,13 +27,12 @@ from indexer.corrections import add_database_argument, apply_overrides, read_ove
 from indexer.coverage.write import write_coverage
 from indexer.load import load_sources, read_sources_file
 from indexer.pipeline import GeocoderOptions, add_geocoder_arguments, placing, prepare, store
-from indexer.publish import PublishError, publish
+from indexer.publish import publish_replicas, replica_admins
 from indexer.records import SourceConfig, SourceLoadError
 from indexer.report import RunReport, write_rejections, write_summary
 from indexer.sync import run_sync
 from service.contract.documents import IndexedDocument
 from service.errors import StorageUnavailableError
-from service.search.meili import MeiliAdmin, SearchQueryError, SearchUnavailableError
 from service.settings import DEFAULT_INDEX, PROJECT_ROOT
 from service.store.overrides import Overrides
 
@@ -61,7 +60,12 @@ def _parser() -> argparse.ArgumentParser:
     for name in ("index", "sync"):
         cmd = sub.choices[name]
         cmd.add_argument("--index", default=os.environ.get("PATHWAYS_INDEX", DEFAULT_INDEX))
-        cmd.add_argument("--meili-url", default=os.environ.get("PATHWAYS_MEILI_URL", ""))
+        cmd.add_argument(
+            "--meili-url",
+            default=os.environ.get("PATHWAYS_MEILI_URLS", "").strip()
+            or os.environ.get("PATHWAYS_MEILI_URL", ""),
+            help="the Meilisearch server, or several replicas, comma-separated",
+        )
         cmd.add_argument("--meili-key", default=os.environ.get("PATHWAYS_MEILI_KEY", ""))
         add_database_argument(cmd, os.environ)
     sub.choices["sync"].add_argument(
@@ -184,19 +188,27 @@ def _publish(
     progress: bool,
     out: TextIO,
 ) -> int:
-    admin = MeiliAdmin(url=args.meili_url, api_key=args.meili_key)
-    try:
-        with tqdm(total=len(documents), desc="publishing", unit="doc", disable=not progress) as bar:
+    admins = replica_admins(args.meili_url, args.meili_key)
+    total = len(documents) * len(admins)
+    with tqdm(total=total, desc="publishing", unit="doc", disable=not progress) as bar:
 
-            def advance(count: int) -> None:
-                bar.update(count)
+        def advance(_replica: int, count: int) -> None:
+            bar.update(count)
 
-            publish(admin, documents, index=args.index, on_batch=advance)
-    except SearchUnavailableError as exc:
-        print(f"error: {exc}. The live index is unchanged.", file=out)
+        failures = publish_replicas(admins, documents, index=args.index, on_batch=advance)
+    if len(failures) == len(admins) == 1:
+        # One server: the messages of a publish without replicas.
+        failure = failures[0]
+        doing = "" if failure.unreachable else "publishing failed: "
+        print(f"error: {doing}{failure.reason}. The live index is unchanged.", file=out)
         return EXIT_UNREACHABLE
-    except (SearchQueryError, PublishError) as exc:
-        print(f"error: publishing failed: {exc}. The live index is unchanged.", file=out)
+    for failure in failures:
+        print(
+            f"error: replica {failure.replica}: publishing failed: {failure.reason}. "
+            "It keeps serving its previous index; the next run publishes to it again.",
+            file=out,
+        )
+    if failures:
         return EXIT_UNREACHABLE
     return EXIT_OK
 

@@ -4,6 +4,10 @@ The live index is only ever replaced whole: documents go into `<index>__staging`
 task is checked, the document count is verified, and only then are the two swapped. A run
 that fails at any step leaves the live index as it was.
 
+With several Meilisearch replicas (PATHWAYS_MEILI_URLS) each gets its own staging and swap
+(`publish_replicas`); a replica that fails is named, keeps its old index, and the next run
+repairs it.
+
 Meilisearch is reached through the one adapter (service/search/meili.py): an outage raises
 `SearchUnavailableError`, a refused request or a failed task `SearchQueryError`.
 """
@@ -13,8 +17,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Final
 
+import msgspec
+
 from service.contract.documents import INDEX_SETTINGS, IndexDocument, document_encoder
 from service.search.meili import MeiliAdmin, SearchQueryError, SearchUnavailableError
+from service.settings import meili_urls, replica_label
 
 BATCH_SIZE: Final = 5000
 
@@ -78,3 +85,62 @@ def _drop_quietly(admin: MeiliAdmin, staging: str) -> None:
             admin.delete_index(staging)
     except (SearchUnavailableError, SearchQueryError):
         pass
+
+
+class ReplicaFailure(msgspec.Struct, frozen=True, kw_only=True):
+    """A replica the publish did not reach or could not finish on; it serves its old index."""
+
+    replica: str
+    reason: str
+    # No answer at all (rather than a refused request or a failed task).
+    unreachable: bool = False
+
+
+def publish_replicas(
+    admins: Sequence[tuple[str, MeiliAdmin]],
+    documents: Sequence[IndexDocument],
+    *,
+    index: str,
+    on_batch: Callable[[int, int], None] | None = None,
+) -> list[ReplicaFailure]:
+    """`publish` on every replica in turn, then check each holds the new index whole.
+
+    Each replica swaps on its own: one that fails keeps serving its previous, complete index
+    (never a half-published one) and is returned, to be reported; the next run publishes to
+    it again, which repairs it. The publish counts only when the list is empty.
+    """
+    failures: list[ReplicaFailure] = []
+    published: list[tuple[str, MeiliAdmin]] = []
+    for number, (label, admin) in enumerate(admins):
+
+        def advance(count: int, number: int = number) -> None:
+            if on_batch is not None:
+                on_batch(number, count)
+
+        try:
+            publish(admin, documents, index=index, on_batch=advance)
+        except SearchUnavailableError as exc:
+            failures.append(ReplicaFailure(replica=label, reason=str(exc), unreachable=True))
+        except (SearchQueryError, PublishError) as exc:
+            failures.append(ReplicaFailure(replica=label, reason=str(exc)))
+        else:
+            published.append((label, admin))
+    for label, admin in published:
+        # The same new version everywhere: each live index holds exactly what was sent.
+        try:
+            stored = admin.document_count(index)
+        except (SearchUnavailableError, SearchQueryError) as exc:
+            failures.append(ReplicaFailure(replica=label, reason=str(exc), unreachable=True))
+            continue
+        if stored != len(documents):
+            reason = f"live index holds {stored} documents, {len(documents)} were sent"
+            failures.append(ReplicaFailure(replica=label, reason=reason))
+    return failures
+
+
+def replica_admins(urls: str, key: str) -> list[tuple[str, MeiliAdmin]]:
+    """One admin client per replica of a comma-separated URL list, with its label."""
+    return [
+        (replica_label(url), MeiliAdmin(url=url, api_key=key))
+        for url in meili_urls({"PATHWAYS_MEILI_URLS": urls})
+    ]

@@ -21,6 +21,9 @@ should be gone (as before the sync; a record merged into another may show twice)
 is lost or half-written, and the next sync deletes the leftovers. The alternative, a
 staging copy of the whole index and a swap, re-sends every document on each sync and loses
 one of two concurrent syncs' changes. `index` (the full rebuild) still uses staging + swap.
+
+Replicas (PATHWAYS_MEILI_URLS): each is planned against its own live index and synced in
+turn; one that fails is reported (exit 2) and the next sync gives it what it missed.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from indexer.corrections import apply_overrides, read_overrides, save_flags
 from indexer.dedupe import MergeReport, StoredDocument
 from indexer.load import SourceFailure, load_sources, read_sources_file
 from indexer.pipeline import GeocoderOptions, Placing, placing, prepare, store
-from indexer.publish import PublishError
+from indexer.publish import PublishError, replica_admins
 from indexer.records import SourceLoad
 from indexer.report import RunReport, write_corrections, write_rejections
 from service.contract.documents import IndexedDocument, document_encoder
@@ -255,18 +258,42 @@ def run_sync(args: argparse.Namespace, *, out: TextIO) -> int:
         print(f"error: {exc} The live index is unchanged.", file=out)
         return 2
     place = placing(GeocoderOptions.from_args(args))
-    admin = MeiliAdmin(url=args.meili_url, api_key=args.meili_key)
     order = [s.id for s in sources]
+    admins = replica_admins(args.meili_url, args.meili_key)
+    done: tuple[SyncPlan, list[SourceFailure]] | None = None
+    failed: list[str] = []
     try:
-        plan, refused = _sync(
-            admin, args.index, loads, place, order, overrides, report, force=args.allow_shrink
-        )
-        save_flags(args.database_url, report.corrections.flags)
-    except (SearchUnavailableError, SearchQueryError, PublishError, StorageUnavailableError) as exc:
+        for label, admin in admins:
+            # Each replica is planned against its own live index, so one that missed a sync
+            # gets what it missed; the corrections are counted once, on the first.
+            counted = report if done is None else RunReport(loads=loads, failures=failures)
+            try:
+                result = _sync(
+                    admin,
+                    args.index,
+                    loads,
+                    place,
+                    order,
+                    overrides,
+                    counted,
+                    force=args.allow_shrink,
+                )
+            except (SearchUnavailableError, SearchQueryError, PublishError) as exc:
+                where = f"replica {label}: " if len(admins) > 1 else ""
+                print(f"error: {where}{exc}", file=out)
+                failed.append(label)
+                continue
+            done = done or result
+        if done is not None:
+            save_flags(args.database_url, report.corrections.flags)
+    except StorageUnavailableError as exc:
         print(f"error: {exc}", file=out)
         return 2
     finally:
         place.close()
+    if done is None:
+        return 2
+    plan, refused = done
     report.geocode, report.timezones = place.geocode, place.timezones
     failures = [*failures, *refused]
     report.failures = failures
@@ -274,6 +301,9 @@ def run_sync(args: argparse.Namespace, *, out: TextIO) -> int:
     write_sync_summary(
         plan, report, out=out, index=args.index, seconds=time.perf_counter() - started
     )
+    if failed:
+        print(f"not synced: replica {', '.join(failed)}; the next sync catches it up", file=out)
+        return 2
     return 1 if failures or (args.strict and report.rejected_count) else 0
 
 

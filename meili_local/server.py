@@ -89,6 +89,7 @@ class ManagedMeilisearch:
         port: int | None = None,
         startup_timeout_s: float = 30.0,
         stop_timeout_s: float = 10.0,
+        extra_args: tuple[str, ...] = (),
     ) -> None:
         if len(master_key.encode()) < MIN_KEY_BYTES:
             raise MeiliServerError(f"The master key must be at least {MIN_KEY_BYTES} bytes")
@@ -98,6 +99,8 @@ class ManagedMeilisearch:
         self.log_path = log_path
         self.startup_timeout_s = startup_timeout_s
         self.stop_timeout_s = stop_timeout_s
+        # More options of the first start only, e.g. ("--import-dump", path) for a new replica.
+        self.extra_args = extra_args
         self._fixed_port = port
         self._port: int | None = None
         self._process: subprocess.Popen[bytes] | None = None
@@ -137,6 +140,8 @@ class ManagedMeilisearch:
                 self._wait_until_available(self._spawn())
                 # A restart keeps the port: clients were given this URL.
                 self._fixed_port = self._port
+                # An import runs once: a restart on the same data must not import it again.
+                self.extra_args = ()
                 return
             except MeiliServerError:
                 port_taken = "in use" in self._log_tail()
@@ -162,6 +167,7 @@ class ManagedMeilisearch:
             # refused request quoting its filter (where someone searched): tests/integration/
             # test_privacy_logs.py.
             *("--log-level", "ERROR"),
+            *self.extra_args,
         ]
         self._log = self.log_path.open("ab")
         header = f"{_RUN_HEADER} {time.strftime('%Y-%m-%dT%H:%M:%S%z')} on port {self.port}"

@@ -104,7 +104,7 @@ def create_app(
         # One pooled client for the life of the process: connections are reused. Each call
         # waits at most what is left of its request's deadline (service/search/deadline.py).
         index = SearchIndex(
-            url=settings.meili_url,
+            urls=settings.replica_urls,
             api_key=settings.meili_api_key,
             index_name=settings.index_name,
             timeout_s=max(settings.search_timeout_s, settings.export_timeout_s),
@@ -112,7 +112,7 @@ def create_app(
         app.state.search_index = index
         app.state.place_caches = PlaceCaches()
         app.state.result_cache = ResultCache[bytes](
-            index.version,
+            index,
             timeout_s=settings.search_timeout_s,
             max_entries=settings.result_cache_entries,
         )

@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Final
+from urllib.parse import urlsplit
 
 import msgspec
 
@@ -23,6 +24,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     """Everything the API needs to run; `create_app` takes one of these."""
 
     meili_url: str
+    # Every replica's URL when there are several (PATHWAYS_MEILI_URLS), else empty: then
+    # `meili_url` is the only one. Use `replica_urls`; service/search/replicas.py.
+    meili_urls: tuple[str, ...] = ()
     # The key the API searches with: a search-only key, never the master key (docs/security.md).
     meili_api_key: str
     index_name: str = DEFAULT_INDEX
@@ -50,6 +54,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     database_timeout_s: float = 2.0
     reports_per_hour: int = 10
 
+    @property
+    def replica_urls(self) -> tuple[str, ...]:
+        """Every Meilisearch server holding the index (the same key opens each)."""
+        return self.meili_urls or (self.meili_url,)
+
 
 # `from_env` falls back to Settings' own field defaults, so each is written once, in the class.
 DEFAULTS: Final = Settings(meili_url="", meili_api_key="")
@@ -71,20 +80,22 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
 def from_env(env: Mapping[str, str] | None = None) -> Settings:
     """Build Settings from PATHWAYS_* environment variables.
 
-    PATHWAYS_MEILI_URL names the Meilisearch server; the API's key is the search-only key of
-    PATHWAYS_MEILI_SEARCH_KEY or of the file PATHWAYS_MEILI_SEARCH_KEY_FILE. Without either,
-    `meili_api_key` is empty and `create_app_from_env` derives a search key from
-    PATHWAYS_MEILI_KEY (see `meili_admin_key`), which Settings never holds.
+    PATHWAYS_MEILI_URL names the Meilisearch server (PATHWAYS_MEILI_URLS several replicas,
+    comma-separated); the API's key is the search-only key of PATHWAYS_MEILI_SEARCH_KEY or
+    of the file PATHWAYS_MEILI_SEARCH_KEY_FILE. Without either, `meili_api_key` is empty and
+    `create_app_from_env` derives a search key from PATHWAYS_MEILI_KEY (see
+    `meili_admin_key`), which Settings never holds.
     """
     env = os.environ if env is None else env
-    url = env.get("PATHWAYS_MEILI_URL", "").strip()
-    if not url:
+    urls = meili_urls(env)
+    if not urls:
         raise SettingsError(
             "PATHWAYS_MEILI_URL is not set: run `make run` (which starts a local Meilisearch) "
             "or point it at a server, e.g. http://127.0.0.1:7700"
         )
     return Settings(
-        meili_url=url.rstrip("/"),
+        meili_url=urls[0],
+        meili_urls=urls if len(urls) > 1 else (),
         meili_api_key=_search_key(env),
         index_name=env.get("PATHWAYS_INDEX", "").strip() or DEFAULTS.index_name,
         search_timeout_s=_float(env, "PATHWAYS_SEARCH_TIMEOUT_S", DEFAULTS.search_timeout_s),
@@ -105,6 +116,27 @@ def from_env(env: Mapping[str, str] | None = None) -> Settings:
         database_timeout_s=_float(env, "PATHWAYS_DATABASE_TIMEOUT_S", DEFAULTS.database_timeout_s),
         reports_per_hour=_count(env, "PATHWAYS_REPORTS_PER_HOUR", DEFAULTS.reports_per_hour),
     )
+
+
+def meili_urls(env: Mapping[str, str] | None = None) -> tuple[str, ...]:
+    """The Meilisearch replicas: PATHWAYS_MEILI_URLS (comma-separated), else PATHWAYS_MEILI_URL."""
+    env = os.environ if env is None else env
+    raw = env.get("PATHWAYS_MEILI_URLS", "").strip() or env.get("PATHWAYS_MEILI_URL", "").strip()
+    urls = tuple(dict.fromkeys(u.strip().rstrip("/") for u in raw.split(",") if u.strip()))
+    for url in urls:
+        if not url.startswith(("http://", "https://")):
+            raise SettingsError(
+                f"PATHWAYS_MEILI_URLS: {url!r} is not an http:// or https:// URL "
+                "(comma-separated, e.g. http://meili-a:7700,http://meili-b:7700)"
+            )
+    return urls
+
+
+def replica_label(url: str) -> str:
+    """A replica's URL without credentials or path, for logs and /healthz."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    return f"{parts.scheme}://{host}:{parts.port}" if parts.port else f"{parts.scheme}://{host}"
 
 
 def meili_admin_key(env: Mapping[str, str] | None = None) -> str:

@@ -4,6 +4,8 @@ Every call goes through `_request`, which maps failures with the adapter's one m
 (service/search/meili.py): connection failures, timeouts and 5xx answers become
 `SearchUnavailableError`, Meilisearch's own 4xx `SearchQueryError`, so handlers never see an
 HTTP client's exception; to the API a missing index or a refused key is an outage too.
+With several replicas (PATHWAYS_MEILI_URLS) `_request` also picks the replica, keeps the
+request on it and moves to another when it fails (service/search/replicas.py).
 
 The client is aiohttp, not the official client the rest of the project administers
 Meilisearch with: per request it costs the API a quarter of that client's CPU through a
@@ -13,6 +15,10 @@ search near a place makes two or three requests.
 
 from __future__ import annotations
 
+import asyncio
+import functools
+import logging
+from collections.abc import Hashable, Sequence
 from typing import Any, Final
 from urllib.parse import quote
 
@@ -21,7 +27,7 @@ import msgspec
 
 from service.contract.documents import DOCUMENT_ID_RE, PUBLIC_ATTRIBUTES, SearchHit
 from service.contract.filters import quote_value
-from service.search.deadline import remaining_s, timed_out
+from service.search.deadline import background, remaining_s, timed_out
 from service.search.meili import (
     SearchQueryError,
     SearchUnavailableError,
@@ -29,6 +35,15 @@ from service.search.meili import (
     unreachable_error,
 )
 from service.search.outage import OutageLog
+from service.search.replicas import (
+    ReplicaChangedError,
+    ReplicaPool,
+    ReplicaVersion,
+    attempt_budget_s,
+    request_replica,
+)
+from service.search.result_cache import FreshVersion
+from service.settings import replica_label
 
 
 class MeiliError(msgspec.Struct, kw_only=True):
@@ -102,13 +117,24 @@ _hit_decoder: Final = msgspec.json.Decoder(SearchHit)
 _stats_decoder: Final = msgspec.json.Decoder(IndexStats)
 _error_decoder: Final = msgspec.json.Decoder(MeiliError)
 CONNECT_TIMEOUT_S: Final = 1.0
+# How often a replica that stopped answering is asked whether it is back.
+PROBE_INTERVAL_S: Final = 0.5
+logger: Final = logging.getLogger("pathways.search")
 _PUBLIC_FIELDS: Final = quote(",".join(PUBLIC_ATTRIBUTES), safe=",_")
 
 
 class SearchIndex:
-    """An async, connection-reusing client for one Meilisearch index."""
+    """An async, connection-reusing client for one Meilisearch index on one or more replicas."""
 
-    def __init__(self, *, url: str, api_key: str, index_name: str, timeout_s: float) -> None:
+    def __init__(
+        self,
+        *,
+        url: str = "",
+        urls: Sequence[str] = (),
+        api_key: str,
+        index_name: str,
+        timeout_s: float,
+    ) -> None:
         headers = {
             "Content-Type": "application/json",
             # Compressed answers on a kept-alive connection stall ~40 ms each (PLATFORM.md).
@@ -117,13 +143,19 @@ class SearchIndex:
         if api_key:
             headers["Authorization"] = f"Bearer {api_key}"
         self.index_name = index_name
-        self._url = url.rstrip("/")
+        # Every replica holds the same index under the same key (service/search/replicas.py).
+        self.replicas = ReplicaPool(tuple(urls) or (url,))
         self._headers = headers
         self.timeout_s = timeout_s
         self._timeout = aiohttp.ClientTimeout(
             total=timeout_s, connect=min(timeout_s, CONNECT_TIMEOUT_S)
         )
         self._session: aiohttp.ClientSession | None = None
+        self._probes: dict[int, asyncio.Task[None]] = {}
+        self._versions = [
+            FreshVersion(functools.partial(self._version_at, i), timeout_s=timeout_s)
+            for i in range(len(self.replicas))
+        ]
         self.outage = OutageLog()
 
     def _http(self) -> aiohttp.ClientSession:
@@ -139,31 +171,87 @@ class SearchIndex:
         return self._session
 
     async def aclose(self) -> None:
-        """Close the pooled connections."""
+        """Stop the probes and close the pooled connections."""
+        for probe in self._probes.values():
+            probe.cancel()
         if self._session is not None:
             await self._session.close()
 
     async def _request(self, method: str, path: str, body: bytes | None = None) -> bytes:
-        left_s = remaining_s(self.timeout_s)
-        if left_s <= 0:
-            raise timed_out()
-        try:
-            content = await self._send(method, path, body, left_s)
-        except SearchUnavailableError as exc:
-            self.outage.failed(exc.detail)
-            raise
-        except SearchQueryError:
-            self.outage.succeeded()
-            raise
-        self.outage.succeeded()
-        return content
+        pin = request_replica()
+        tried: list[int] = []
+        failure: SearchUnavailableError | None = None
+        while True:
+            left_s = remaining_s(self.timeout_s)
+            if left_s <= 0:
+                raise timed_out()
+            if pin is not None and pin.index is not None:
+                replica: int | None = pin.index
+            else:
+                replica = self.replicas.choose(tried)
+            if replica is None:
+                failure = failure or unreachable_error(timed_out=False)
+                self.outage.failed(failure.detail)
+                raise failure
+            tried.append(replica)
+            budget_s = attempt_budget_s(left_s, others_left=self.replicas.others_left(tried))
+            try:
+                content = await self._send(replica, method, path, body, budget_s)
+            except SearchUnavailableError as exc:
+                self._down(replica, exc)
+                if pin is not None and pin.index == replica:
+                    # What this request already has came from that replica: no mixing.
+                    pin.index = None
+                    raise ReplicaChangedError(exc.detail) from exc
+                failure = exc
+                continue
+            except SearchQueryError:
+                self._up(replica)
+                raise
+            self._up(replica)
+            if pin is not None:
+                pin.index = replica
+            return content
 
-    async def _send(self, method: str, path: str, body: bytes | None, left_s: float) -> bytes:
+    def _down(self, replica: int, exc: SearchUnavailableError) -> None:
+        if self.replicas.mark_down(replica):
+            logger.warning(
+                "Meilisearch replica %s unavailable (%s): searches go to the others",
+                replica_label(self.replicas.urls[replica]),
+                exc.detail,
+            )
+        if replica not in self._probes or self._probes[replica].done():
+            self._probes[replica] = background(self._probe(replica))
+
+    def _up(self, replica: int) -> None:
+        self.outage.succeeded()
+        lasted_s = self.replicas.mark_up(replica)
+        if lasted_s is not None:
+            logger.warning(
+                "Meilisearch replica %s available again after %.1f s",
+                replica_label(self.replicas.urls[replica]),
+                lasted_s,
+            )
+
+    async def _probe(self, replica: int) -> None:
+        """Ask a down replica for the index every PROBE_INTERVAL_S until it answers."""
+        while not self.replicas.is_up(replica):
+            await asyncio.sleep(PROBE_INTERVAL_S)
+            try:
+                await self._send(
+                    replica, "GET", f"/indexes/{self.index_name}", None, self.timeout_s
+                )
+            except (SearchUnavailableError, SearchQueryError):
+                continue
+            self._up(replica)
+
+    async def _send(
+        self, replica: int, method: str, path: str, body: bytes | None, left_s: float
+    ) -> bytes:
         timeout = aiohttp.ClientTimeout(total=left_s, connect=min(left_s, CONNECT_TIMEOUT_S))
+        url = self.replicas.urls[replica] + path
         try:
-            async with self._http().request(
-                method, self._url + path, data=body, timeout=timeout
-            ) as response:
+            async with self._http().request(method, url, data=body, timeout=timeout) as response:
                 status, content = response.status, await response.read()
                 reason = response.reason or ""
         except TimeoutError as exc:
@@ -174,6 +262,65 @@ class SearchIndex:
             failure = _decode_error(content)
             raise read_error(status, code=failure.code, message=failure.message or reason)
         return content
+
+    async def _version_at(self, replica: int) -> Hashable:
+        """The index version of one replica, read from it alone (no failover: its own)."""
+        try:
+            raw = await self._send(
+                replica, "GET", f"/indexes/{self.index_name}", None, self.timeout_s
+            )
+        except SearchUnavailableError as exc:
+            self._down(replica, exc)
+            raise
+        self._up(replica)
+        return ReplicaVersion(replica=replica, index=_info_decoder.decode(raw).version)
+
+    async def current(self) -> Hashable:
+        """The version of the replica this request is on (chosen now if it is on none).
+
+        Shared like FreshVersion: each replica's read serves every search waiting on it.
+        """
+        if remaining_s(self.timeout_s) <= 0:
+            raise timed_out()
+        pin = request_replica()
+        if pin is not None and pin.index is not None:
+            replica = pin.index
+            try:
+                return await self._versions[replica].current()
+            except SearchUnavailableError as exc:
+                pin.index = None
+                raise ReplicaChangedError(exc.detail) from exc
+        tried: list[int] = []
+        while True:
+            chosen = self.replicas.choose(tried)
+            if chosen is None:
+                raise SearchUnavailableError("no Meilisearch replica answers")
+            tried.append(chosen)
+            left_s = remaining_s(self.timeout_s)
+            budget_s = attempt_budget_s(left_s, others_left=self.replicas.others_left(tried))
+            try:
+                version = await asyncio.wait_for(self._versions[chosen].current(), budget_s)
+            except TimeoutError:
+                if self.replicas.others_left(tried):
+                    # It hung for its share of the time: the next search should not wait too.
+                    self._down(chosen, unreachable_error(timed_out=True))
+                if remaining_s(self.timeout_s) <= 0 or not self.replicas.others_left(tried):
+                    self.outage.failed("Meilisearch did not answer in time")
+                    raise timed_out() from None
+                continue
+            except SearchUnavailableError as exc:
+                if remaining_s(self.timeout_s) <= 0 or not self.replicas.others_left(tried):
+                    self.outage.failed(exc.detail)
+                    raise
+                continue
+            if pin is not None:
+                pin.index = chosen
+            return version
+
+    @property
+    def reads(self) -> int:
+        """Version reads sent to Meilisearch since the start, over every replica."""
+        return sum(v.reads for v in self._versions)
 
     async def search(self, body: dict[str, Any]) -> MeiliSearchResult:
         """Run one search on the index."""

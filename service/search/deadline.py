@@ -25,6 +25,7 @@ from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
 
 from service.errors import SearchUnavailableError
+from service.search.replicas import pin_request, unpin_context
 
 T = TypeVar("T")
 
@@ -34,6 +35,8 @@ _deadline: Final[ContextVar[float | None]] = ContextVar("pathways_search_deadlin
 def start_deadline(timeout_s: float) -> None:
     """From now, this request (and the tasks it starts) may wait `timeout_s` in all."""
     _deadline.set(time.monotonic() + timeout_s)
+    # The same request stays on one Meilisearch replica (service/search/replicas.py).
+    pin_request()
 
 
 def remaining_s(default_s: float) -> float:
@@ -78,6 +81,7 @@ def background(coro: Coroutine[Any, Any, T]) -> asyncio.Task[T]:
     """
     context = contextvars.copy_context()
     context.run(_deadline.set, None)
+    context.run(unpin_context)
     return asyncio.create_task(coro, context=context)
 
 

@@ -29,7 +29,7 @@ from service.search.meili import (
     SearchQueryError,
     SearchUnavailableError,
 )
-from service.settings import DEFAULT_INDEX, Settings, meili_admin_key
+from service.settings import DEFAULT_INDEX, Settings, SettingsError, meili_admin_key, meili_urls
 
 SEARCH_ACTIONS: Final[tuple[str, ...]] = ("search", "documents.get", "indexes.get")
 # Any fixed namespace works; this one keeps Pathways' key uids apart from others'.
@@ -76,8 +76,29 @@ def with_search_key(settings: Settings, admin_key: str) -> Settings:
     """Settings whose API key is the search-only key: as configured, else made from admin_key."""
     if settings.meili_api_key or not admin_key:
         return settings
-    key = ensure_search_key(settings.meili_url, admin_key, settings.index_name)
+    key = replicas_search_key(settings.replica_urls, admin_key, settings.index_name)
     return msgspec.structs.replace(settings, meili_api_key=key)
+
+
+def replicas_search_key(urls: Sequence[str], admin_key: str, index: str) -> str:
+    """The search key made on every replica that answers (one value: same uid, same master key).
+
+    A replica down now is skipped: the API takes it up when it answers with that key.
+    """
+    keys: set[str] = set()
+    failure: MeiliKeyError | None = None
+    for url in urls:
+        try:
+            keys.add(ensure_search_key(url, admin_key, index))
+        except MeiliKeyError as exc:
+            failure = failure or exc
+    if not keys:
+        raise failure or MeiliKeyError("no Meilisearch URL is configured")
+    if len(keys) > 1:
+        raise MeiliKeyError(
+            "the Meilisearch replicas gave different search keys: they must share one master key"
+        )
+    return keys.pop()
 
 
 def _key_body(uid: str, index: str) -> dict[str, object]:
@@ -107,13 +128,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True, help="file to write the key to")
     parser.add_argument("--index", default=os.environ.get("PATHWAYS_INDEX", DEFAULT_INDEX))
     args = parser.parse_args(argv)
-    url = os.environ.get("PATHWAYS_MEILI_URL", "").strip()
+    try:
+        urls = meili_urls()
+    except SettingsError as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return 2
     admin_key = meili_admin_key()
-    if not url or not admin_key:
+    if not urls or not admin_key:
         sys.stderr.write("error: set PATHWAYS_MEILI_URL and PATHWAYS_MEILI_KEY (the master key)\n")
         return 2
     try:
-        write_key_file(args.out, ensure_search_key(url, admin_key, args.index))
+        write_key_file(args.out, replicas_search_key(urls, admin_key, args.index))
     except (MeiliKeyError, OSError) as exc:
         sys.stderr.write(f"error: {exc}\n")
         return 2

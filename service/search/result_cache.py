@@ -29,9 +29,10 @@ import logging
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
-from typing import Final, Generic, TypeVar
+from typing import Final, Generic, Protocol, TypeVar, runtime_checkable
 
 from service.search.deadline import remaining_s, within_deadline
+from service.search.replicas import ReplicaChangedError, ReplicaVersion, request_replica
 
 T = TypeVar("T")
 
@@ -85,22 +86,53 @@ class FreshVersion:
                     waiter.set_result(version)
 
 
+@runtime_checkable
+class VersionSource(Protocol):
+    """Where the cache reads the version from: a FreshVersion, or the replica client's."""
+
+    @property
+    def reads(self) -> int:
+        """Version reads sent so far."""
+        ...
+
+    async def current(self) -> Hashable:
+        """The version now, read after the caller asked."""
+        ...
+
+
+def _slot(version: Hashable) -> Hashable:
+    """What one version replaces: the same replica's older one (all of them when unnamed)."""
+    return version.replica if isinstance(version, ReplicaVersion) else None
+
+
+# A result is started over on another replica at most this many times.
+REPLICA_RETRIES: Final = 2
+
+
 class ResultCache(Generic[T]):
-    """Results by (index version, key), least recently used evicted, cleared on a new version."""
+    """Results by (index version, key), least recently used evicted, cleared on a new version.
+
+    With replicas the version names the replica (`ReplicaVersion`): each replica's results
+    are kept under its own version, and a new version drops only that replica's.
+    """
 
     def __init__(
         self,
-        read_version: Callable[[], Awaitable[Hashable]],
+        read_version: Callable[[], Awaitable[Hashable]] | VersionSource,
         *,
         timeout_s: float,
         max_entries: int = DEFAULT_MAX_ENTRIES,
     ) -> None:
         self._timeout_s = timeout_s
-        self.version = FreshVersion(read_version, timeout_s=timeout_s)
+        self.version: VersionSource = (
+            read_version
+            if isinstance(read_version, VersionSource)
+            else FreshVersion(read_version, timeout_s=timeout_s)
+        )
         self.max_entries = max_entries
         # Each result with the seconds its miss took, which every hit on it waits out.
-        self._entries: OrderedDict[Hashable, tuple[T, float]] = OrderedDict()
-        self._entries_version: Hashable = None
+        self._entries: OrderedDict[tuple[Hashable, Hashable], tuple[T, float]] = OrderedDict()
+        self._versions: dict[Hashable, Hashable] = {}
         self._inflight: dict[tuple[Hashable, Hashable], asyncio.Future[T]] = {}
         self.hits = 0
         self.misses = 0
@@ -115,17 +147,34 @@ class ResultCache(Generic[T]):
 
     async def get(self, key: Hashable, compute: Callable[[], Awaitable[T]]) -> T:
         """The result for `key` at the index's current version, computed when not held."""
+        for _ in range(REPLICA_RETRIES):
+            try:
+                return await self._get(key, compute)
+            except ReplicaChangedError:
+                # Its replica failed part-way: the result starts over, whole, on another.
+                pin = request_replica()
+                if pin is not None:
+                    pin.index = None
+        return await self._get(key, compute)
+
+    def _current(self, version: Hashable) -> bool:
+        return self._versions.get(_slot(version)) == version
+
+    async def _get(self, key: Hashable, compute: Callable[[], Awaitable[T]]) -> T:
         if not self.enabled:
             return await compute()
         started = time.monotonic()
         version = await self.version.current()
-        if version != self._entries_version:
+        slot = _slot(version)
+        if slot not in self._versions or self._versions[slot] != version:
             # Entries of an older version can never be served again.
-            self._entries.clear()
-            self._entries_version = version
-        found = self._entries.get(key)
+            old = self._versions.get(slot, version)
+            for stale in [k for k in self._entries if k[0] == old]:
+                del self._entries[stale]
+            self._versions[slot] = version
+        found = self._entries.get((version, key))
         if found is not None:
-            self._entries.move_to_end(key)
+            self._entries.move_to_end((version, key))
             self.hits += 1
             result, took_s = found
             await self._wait_out(started, took_s)
@@ -150,8 +199,8 @@ class ResultCache(Generic[T]):
         else:
             future.set_result(result)
             # Only kept when the version is still the one it was computed for.
-            if version == self._entries_version:
-                self._entries[key] = (result, time.monotonic() - started)
+            if self._current(version):
+                self._entries[(version, key)] = (result, time.monotonic() - started)
                 while len(self._entries) > self.max_entries:
                     self._entries.popitem(last=False)
             return result

@@ -8,6 +8,7 @@ import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
+from meili_local.server import ManagedMeilisearch
 from tests.problem import assert_problem
 
 Client = TestClient[Litestar]
@@ -164,8 +165,10 @@ def test_vocabularies_have_english_and_spanish_labels(client: Client) -> None:
     assert spanish == {"code": "es", "en": "Spanish", "es": "Español"}
 
 
-def test_health_and_readiness(client: Client) -> None:
-    assert client.get("/healthz").json() == {"status": "ok"}
+def test_health_and_readiness(client: Client, meili_server: ManagedMeilisearch) -> None:
+    # The one replica by address alone (no key, no path), up since it answered last.
+    replica = {"replica": meili_server.url, "up": True}
+    assert client.get("/healthz").json() == {"status": "ok", "replicas": [replica]}
     ready = client.get("/readyz").json()
     assert ready["status"] == "ready"
     assert ready["documents"] > 20000
