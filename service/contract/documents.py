@@ -137,6 +137,9 @@ class Provenance(Base, frozen=True, kw_only=True):
     source_record_id: str
     source_url: str | None = None
     updated_at: str | None = None
+    # How many days `updated_at` stays good: the source's `refresh_days` (seed_data/sources.toml);
+    # None: the service's PATHWAYS_STALE_AFTER_DAYS (service/search/freshness.py).
+    refresh_days: Annotated[int, Meta(ge=1)] | None = None
     licence: str | None = None
     # The publisher's page for change requests (Meeting Guide `feedback_url`): stewards
     # forward reports there (service/review/forward.py).
@@ -216,8 +219,8 @@ class SearchHit(IndexDocument, frozen=True, kw_only=True):
     """A document as a search returns it, with its distance from the searched place."""
 
     distance_km: float | None = None
-    # True when the record was last updated or verified at its source longer ago than the
-    # service's PATHWAYS_STALE_AFTER_DAYS (service/search/freshness.py); set at query time.
+    # True when every date of the record (its sources', a steward's check) is older than its
+    # refresh period (service/search/freshness.py); set at query time.
     stale: bool | None = None
     # The next start at or after the search's instant, ISO 8601 with the venue's offset,
     # and the same instant in the viewer's zone (`tz`); `open_now` at that instant.

@@ -23,10 +23,12 @@ from service.errors import PathwaysError, SearchUnavailableError
 from service.search.client import SearchIndex
 from service.search.request import SearchRequest, search_request
 from service.search.run import SearchDeps, empty_response, run_search
+from service.store.repository import Store
 from service.values import is_true
 from service.web.cards import Card, build_card, shortlist_text
 from service.web.forms import form_view
 from service.web.i18n import LANGS, Lang, choose_lang, text
+from service.web.marks import marked_response, read_marks, response_ids
 from service.web.page_query import SCHEDULE_PARAMS, PageQuery, build_url, page_query
 from service.web.render import render
 from service.web.static_files import static_file
@@ -107,12 +109,13 @@ async def search_results(
     build: RequestBuilder = page_request,
     always: bool = False,
     fixed: Collection[str] = (),
+    store: Store | None = None,
 ) -> tuple[ResultsView, int]:
     """The results area for a query, and the HTTP status it deserves.
 
     `build` turns the query into a SearchRequest (None: nothing can match);
     `always` searches even when the visitor has asked for nothing yet; `fixed` names the
-    parameters a partner presets.
+    parameters a partner presets; `store` gives the stewards' marks on the cards.
     """
     if not pq.searched and not always:
         return idle_view(lang), 200
@@ -126,7 +129,10 @@ async def search_results(
     except PathwaysError as exc:
         error = error_view(exc, lang, near=pq.first("near"))
         return failed_view(error, search_summary(pq, lang)), error.status
-    return results_view(result, pq, lang, path=path, keep=keep), 200
+    marks = await read_marks(store, response_ids(result))
+    result = marked_response(result, marks, deps.freshness, now=deps.clock())
+    view = results_view(result, pq, lang, path=path, keep=keep, reported=marks.reported)
+    return view, 200
 
 
 def without_facets(request: SearchRequest) -> SearchRequest:
@@ -146,7 +152,9 @@ async def search_page(
     """The search page: the form, and results when the URL asks for some."""
     who = visitor(request)
     pq = page_query(_query(request), schedule=SCHEDULE_PARAMS)
-    results, status = await search_results(pq, who.lang, search_deps, path="/", keep=who.keep)
+    results, status = await search_results(
+        pq, who.lang, search_deps, path="/", keep=who.keep, store=request.app.state.store
+    )
     body = render(
         "search.html",
         lang=who.lang,
@@ -171,7 +179,9 @@ async def results_fragment(
     """Only the results area of `/` for the same query, for the page's script."""
     who = visitor(request)
     pq = page_query(_query(request), schedule=SCHEDULE_PARAMS)
-    results, status = await search_results(pq, who.lang, search_deps, path="/", keep=who.keep)
+    results, status = await search_results(
+        pq, who.lang, search_deps, path="/", keep=who.keep, store=request.app.state.store
+    )
     body = render(
         "_results.html", lang=who.lang, mode="page", results=results, shortlist_hidden=who.keep
     )
