@@ -373,16 +373,21 @@ def test_a_warning_only_where_a_listing_is_in_real_doubt() -> None:
     )
 
 
+REPORTED = "A problem was reported and is being checked: call before you go."
+CLOSED = "Temporarily closed, says its source: call before you go."
+STALE = "This listing may be out of date: call before you go."
+
+
 @pytest.mark.parametrize(
     ("changes", "reported", "expected"),
     [
         ({}, False, None),
-        ({}, True, "A problem was reported and is being checked: call before you go."),
-        ({"stale": True}, True, "A problem was reported and is being checked: call before you go."),
-        ({"status": "temporarily_closed"}, True, "Temporarily closed, says its source: call before you go."),
-        ({"stale": True}, False, "This listing may be out of date: call before you go."),
+        ({}, True, REPORTED),
+        ({"stale": True}, True, REPORTED),
+        ({"status": "temporarily_closed"}, True, CLOSED),
+        ({"stale": True}, False, STALE),
     ],
-)  # fmt: skip
+)
 def test_one_warning_the_strongest_reason_first(
     changes: dict[str, object], reported: bool, expected: str | None
 ) -> None:
