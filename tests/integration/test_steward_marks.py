@@ -170,3 +170,39 @@ def test_search_works_without_the_database(
     finally:
         own.stop()
         own.remove()
+
+
+def test_the_review_pages_speak_spanish_and_keep_it(world: World) -> None:  # noqa: F811
+    report_id = world.report()
+    spanish = {**world.auth, "Accept-Language": "es-MX,es;q=0.9"}
+    queue = world.client.get("/review", headers=spanish)
+    assert queue.status_code == 200
+    assert '<html lang="es">' in queue.text
+    assert queue.headers["content-language"] == "es"
+    assert "Informes abiertos" in queue.text
+    assert "El horario está mal" in queue.text  # the reporter's problem, in Spanish
+    assert "Open reports" not in queue.text
+    page = world.client.get(f"/review/reports/{report_id}", params={"lang": "es"},
+                            headers=world.auth).text  # fmt: skip
+    for words in ("Informe: El horario está mal", "El recurso tal como se publica",
+                  "Aceptar con una corrección", "Rechazar", "Marcar como verificado"):  # fmt: skip
+        assert words in page
+    assert 'name="lang" value="es"' in page
+    # A decision made in Spanish comes back to the queue in Spanish.
+    done = world.client.post(
+        f"/review/listings/{MEETING}/verify",
+        data={"checked_on": "2026-11-30", "csrf": world.csrf(), "lang": "es"},
+        headers=world.auth,
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+    assert done.headers["location"] == "/review?done=verify&lang=es"
+    back = world.client.get(done.headers["location"], headers=world.auth).text
+    assert "Marcado como verificado." in back
+    listing = world.client.get(f"/review/listings/{MEETING}?lang=es", headers=world.auth).text
+    assert "Revisado por Atlanta Central Office el 2026-11-30." in listing
+    # English stays the default, and the login page follows the browser too.
+    assert "Open reports" in world.client.get("/review", headers=world.auth).text
+    login = world.client.get("/review/login", headers={"Accept-Language": "es"}).text
+    assert "Acceso para revisores" in login
+    assert "Su clave de revisor" in login
