@@ -213,6 +213,8 @@ class IndexedDocument(IndexDocument, frozen=True, kw_only=True):
     # place searches select circles with them instead of `_geoRadius` (service/places/cells.py).
     geo_cells: tuple[str, ...] = ()
     geo_key: str | None = None
+    # The id's short code (service/contract/short_codes.py): shortlist links find it by it.
+    short_code: str | None = None
 
 
 class SearchHit(IndexDocument, frozen=True, kw_only=True):
@@ -338,6 +340,8 @@ INDEX_SETTINGS: Final = IndexSettings(
         # Place searches (service/places/cells.py, service/search/nearby.py).
         "geo_cells",
         "geo_key",
+        # Shortlist links (service/contract/short_codes.py).
+        "short_code",
     ),
     sortable_attributes=("_geo", "name"),
     ranking_rules=("words", "typo", "proximity", "attribute", "sort", "exactness"),

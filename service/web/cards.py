@@ -9,6 +9,7 @@ from typing import Any, Final
 import msgspec
 
 from service.contract.documents import Checked, Schedule, SearchHit, ServiceArea
+from service.contract.short_codes import short_code
 from service.contract.vocabulary import (
     ACCESSIBILITY,
     ATTENDANCE,
@@ -39,6 +40,8 @@ class Card(msgspec.Struct, frozen=True, kw_only=True):
     """One result as the page, the shortlist and the widget show it."""
 
     id: str
+    # The id's short code: what shortlist links and the pick boxes carry.
+    code: str
     name: str
     kind: str
     kind_label: str
@@ -180,6 +183,7 @@ def build_card(hit: SearchHit, lang: Lang, *, reported: bool = False) -> Card:
     return Card(
         ref=f"{hit.name}, {times[0]}" if times else f"{hit.name}, {where}" if where else hit.name,
         id=hit.id,
+        code=short_code(hit.id),
         name=hit.name,
         kind=hit.kind,
         kind_label=label(KINDS, hit.kind, lang),
