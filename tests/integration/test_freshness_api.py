@@ -43,5 +43,7 @@ def test_the_setting_is_the_period_of_sources_that_declare_none(
         assert treatment
         # SAMHSA's list declares `refresh_days = 365` in seed_data/sources.toml: its own
         # period wins over the service's default, however long that is.
-        assert treatment[0]["provenance"]["refresh_days"] == 365
+        provenance = treatment[0]["provenance"]
+        assert isinstance(provenance, dict)
+        assert provenance["refresh_days"] == 365
         assert treatment[0]["stale"] is True
