@@ -75,6 +75,19 @@ def read_sources_file(path: Path) -> SourcesFile:
     return sources
 
 
+def with_refresh_days(load: SourceLoad) -> SourceLoad:
+    """The load with its source's refresh period carried in every document's provenance."""
+    days = load.source.refresh_days
+    if days is not None:
+        load.documents = [
+            msgspec.structs.replace(
+                doc, provenance=msgspec.structs.replace(doc.provenance, refresh_days=days)
+            )
+            for doc in load.documents
+        ]
+    return load
+
+
 def load_sources(
     sources: Sequence[SourceConfig],
     root: Path,
@@ -86,7 +99,7 @@ def load_sources(
     failures: list[SourceFailure] = []
     for source in sources:
         try:
-            loads.append(LOADERS[source.format](source, root))
+            loads.append(with_refresh_days(LOADERS[source.format](source, root)))
         except SourceLoadError as exc:
             failures.append(SourceFailure(source=source, reason=str(exc)))
         if on_source is not None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import msgspec
+from msgspec import Meta
 
 from service.contract.documents import IndexDocument
 
@@ -43,6 +46,9 @@ class SourceConfig(Base, frozen=True, kw_only=True):
     homepage: str | None = None
     # When the data was taken from its publisher, for records that carry no date of their own.
     updated_at: str | None = None
+    # How many days a record's date stays good before its listing is in doubt (how often the
+    # publisher re-checks its list); none: the service's PATHWAYS_STALE_AFTER_DAYS.
+    refresh_days: Annotated[int, Meta(ge=1)] | None = None
     licence: str
     attribution: str | None = None
 

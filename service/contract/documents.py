@@ -137,6 +137,9 @@ class Provenance(Base, frozen=True, kw_only=True):
     source_record_id: str
     source_url: str | None = None
     updated_at: str | None = None
+    # How many days `updated_at` stays good: the source's `refresh_days` (seed_data/sources.toml);
+    # None: the service's PATHWAYS_STALE_AFTER_DAYS (service/search/freshness.py).
+    refresh_days: Annotated[int, Meta(ge=1)] | None = None
     licence: str | None = None
     # The publisher's page for change requests (Meeting Guide `feedback_url`): stewards
     # forward reports there (service/review/forward.py).
@@ -210,14 +213,16 @@ class IndexedDocument(IndexDocument, frozen=True, kw_only=True):
     # place searches select circles with them instead of `_geoRadius` (service/places/cells.py).
     geo_cells: tuple[str, ...] = ()
     geo_key: str | None = None
+    # The id's short code (service/contract/short_codes.py): shortlist links find it by it.
+    short_code: str | None = None
 
 
 class SearchHit(IndexDocument, frozen=True, kw_only=True):
     """A document as a search returns it, with its distance from the searched place."""
 
     distance_km: float | None = None
-    # True when the record was last updated or verified at its source longer ago than the
-    # service's PATHWAYS_STALE_AFTER_DAYS (service/search/freshness.py); set at query time.
+    # True when every date of the record (its sources', a steward's check) is older than its
+    # refresh period (service/search/freshness.py); set at query time.
     stale: bool | None = None
     # The next start at or after the search's instant, ISO 8601 with the venue's offset,
     # and the same instant in the viewer's zone (`tz`); `open_now` at that instant.
@@ -337,6 +342,8 @@ INDEX_SETTINGS: Final = IndexSettings(
         "geo_key",
         # The ids merged into a document (indexer/dedupe.py StoredDocument): old links redirect.
         "former_ids",
+        # Shortlist links (service/contract/short_codes.py).
+        "short_code",
     ),
     sortable_attributes=("_geo", "name"),
     ranking_rules=("words", "typo", "proximity", "attribute", "sort", "exactness"),

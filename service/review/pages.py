@@ -26,6 +26,7 @@ from litestar.types import ControllerRouterHandler
 from service.contract.documents import DOCUMENT_ID_RE, SearchHit
 from service.errors import StorageUnavailableError
 from service.http.problems import problem_response
+from service.reporting.wording import PROBLEM_LABELS
 from service.review.auth import (
     COOKIE,
     COOKIE_MAX_AGE_S,
@@ -47,6 +48,7 @@ from service.store.fields import (
 )
 from service.store.records import CORRECTION_FIELDS, CorrectionField, Report, Steward
 from service.store.repository import ReportNotOpenError, Store
+from service.web.i18n import LANGS, Lang, choose_lang, load_strings
 
 TEMPLATES: Final = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).resolve().parent / "templates"),
@@ -57,6 +59,8 @@ TEMPLATES: Final = jinja2.Environment(
     lstrip_blocks=True,
 )
 HEADERS: Final = {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
+# The review's own words, in English and Spanish, as the public pages keep theirs.
+STRINGS: Final = load_strings(Path(__file__).resolve().parent / "strings")
 MAX_REASON_CHARS: Final = 1000
 
 
@@ -68,10 +72,53 @@ class ReportGroup(msgspec.Struct, frozen=True, kw_only=True):
     reports: list[Report]
 
 
-def _page(template: str, *, status: int = 200, **context: Any) -> Response[str]:
+class Words(msgspec.Struct, frozen=True, kw_only=True):
+    """The steward's language, and whether they chose it (then links and forms keep it)."""
+
+    lang: Lang
+    explicit: bool
+
+    def t(self, key: str, **values: object) -> str:
+        """The review string `key` in this language."""
+        template = STRINGS[self.lang][key]
+        return template.format(**values) if values else template
+
+    def url(self, path: str) -> str:
+        """`path` with the chosen language kept."""
+        if not self.explicit:
+            return path
+        return f"{path}{'&' if '?' in path else '?'}lang={self.lang}"
+
+
+def review_words(request: AnyRequest, form: Mapping[str, Any] | None = None) -> Words:
+    """?lang= (or a form's `lang`), else Accept-Language."""
+    chosen = request.query_params.get("lang") or (form or {}).get("lang")
+    lang = choose_lang(chosen, request.headers.get("accept-language"))
+    return Words(lang=lang, explicit=chosen in LANGS)
+
+
+def _page(
+    request: AnyRequest,
+    template: str,
+    *,
+    status: int = 200,
+    words: Words | None = None,
+    **context: Any,
+) -> Response[str]:
     context.setdefault("notice", None)
-    body = TEMPLATES.get_template(template).render(**context)
-    return Response(body, status_code=status, media_type=MediaType.HTML, headers=HEADERS)
+    said = words or review_words(request)
+    other: Lang = "es" if said.lang == "en" else "en"
+    body = TEMPLATES.get_template(template).render(
+        t=said.t,
+        u=said.url,
+        lang=said.lang,
+        keep_lang=said.lang if said.explicit else None,
+        other_url=f"{request.url.path}?lang={other}",
+        problem_label=lambda code: PROBLEM_LABELS[said.lang].get(code, code),
+        **context,
+    )
+    headers = {**HEADERS, "Content-Language": said.lang, "Vary": "Accept-Language"}
+    return Response(body, status_code=status, media_type=MediaType.HTML, headers=headers)
 
 
 def _store(request: AnyRequest) -> Store:
@@ -123,9 +170,9 @@ def _listing_fields(listing: SearchHit) -> list[tuple[str, Any]]:
 
 
 @get("/review/login", include_in_schema=False)
-async def login_page() -> Response[str]:
+async def login_page(request: AnyRequest) -> Response[str]:
     """The sign-in form."""
-    return _page("login.html", steward=None, error=None)
+    return _page(request, "login.html", steward=None, error=None)
 
 
 @post("/review/login", include_in_schema=False, status_code=303)
@@ -135,9 +182,13 @@ async def login(request: AnyRequest) -> Response[Any]:
     token = form.get("token")
     store = _store(request)
     steward = await store.steward_for_token(token) if isinstance(token, str) else None
+    words = review_words(request, form)
     if steward is None or cross_site(request):
-        return _page("login.html", status=401, steward=None, error="That token is not valid.")
-    response: Response[Any] = Redirect("/review", status_code=303)
+        return _page(
+            request, "login.html", status=401, words=words, steward=None,
+            error=words.t("login_bad"),
+        )  # fmt: skip
+    response: Response[Any] = Redirect(words.url("/review"), status_code=303)
     response.set_cookie(
         COOKIE, str(token), path=COOKIE_PATH, max_age=COOKIE_MAX_AGE_S, httponly=True,
         samesite="strict", secure=request.url.scheme == "https",
@@ -159,7 +210,7 @@ async def queue(request: AnyRequest) -> Response[Any]:
     store = _store(request)
     steward = await current_steward(request, store)
     if steward is None:
-        return Redirect("/review/login", status_code=303)
+        return Redirect(review_words(request).url("/review/login"), status_code=303)
     source = request.query_params.get("source") or None
     area = request.query_params.get("area") or None
     counts = await store.open_report_counts()
@@ -167,6 +218,7 @@ async def queue(request: AnyRequest) -> Response[Any]:
     for report in await store.open_reports(source=source, area=area):
         groups.setdefault((report.source, report.area), []).append(report)
     return _page(
+        request,
         "queue.html",
         steward=steward,
         csrf=_forms(request).token(steward),
@@ -183,12 +235,14 @@ async def queue(request: AnyRequest) -> Response[Any]:
 
 def _notice(request: AnyRequest) -> str | None:
     done = request.query_params.get("done")
-    return {
-        "accept": "Accepted: the correction applies from the next index or sync.",
-        "reject": "Rejected.",
-        "verify": "Marked verified.",
-        "settle": "Done.",
-    }.get(done or "")
+    if done not in {"accept", "reject", "verify", "settle"}:
+        return None
+    return review_words(request).t(f"done_{done}")
+
+
+def _done(request: AnyRequest, form: Mapping[str, Any], action: str) -> Response[Any]:
+    """Back to the queue, saying what was done, in the steward's language."""
+    return Redirect(review_words(request, form).url(f"/review?done={action}"), status_code=303)
 
 
 async def _listing_page(
@@ -202,10 +256,11 @@ async def _listing_page(
     store = _store(request)
     steward = await current_steward(request, store)
     if steward is None:
-        return Redirect("/review/login", status_code=303)
+        return Redirect(review_words(request).url("/review/login"), status_code=303)
     known = DOCUMENT_ID_RE.match(resource_id) is not None
     listing = await search_index.get_document(resource_id) if known else None
     return _page(
+        request,
         "listing.html",
         steward=steward,
         csrf=_forms(request).token(steward),
@@ -233,7 +288,8 @@ async def report_page(
     """One report beside the listing as published."""
     report = await _store(request).report(report_id[:64])
     if report is None:
-        return _page("login.html", status=404, steward=None, error="No such report.")
+        words = review_words(request)
+        return _page(request, "login.html", status=404, steward=None, error=words.t("no_report"))
     return await _listing_page(request, search_index, clock, report.resource_id, report)
 
 
@@ -282,7 +338,7 @@ async def accept(
         )  # fmt: skip
     except ReportNotOpenError:
         return _refused(request, "This report is not open any more.", 409)
-    return Redirect("/review?done=accept", status_code=303)
+    return _done(request, form, "accept")
 
 
 async def _source_value(
@@ -312,7 +368,7 @@ async def reject(
         await _store(request).reject(report_id[:64], steward=steward, reason=reason, now=clock())
     except ReportNotOpenError:
         return _refused(request, "This report is not open any more.", 409)
-    return Redirect("/review?done=reject", status_code=303)
+    return _done(request, form, "reject")
 
 
 @post("/review/listings/{resource_id:str}/verify", include_in_schema=False, status_code=303)
@@ -332,7 +388,7 @@ async def verify(
     if checked_on is None or checked_on > today or not DOCUMENT_ID_RE.match(resource_id):
         return _refused(request, "checked_on: a date (YYYY-MM-DD), today or earlier", 400)
     await _store(request).verify(resource_id, steward=steward, checked_on=checked_on, now=clock())
-    return Redirect("/review?done=verify", status_code=303)
+    return _done(request, form, "verify")
 
 
 @post("/review/corrections/{correction_id:str}/settle", include_in_schema=False, status_code=303)
@@ -353,7 +409,7 @@ async def settle(
         )
     except ReportNotOpenError:
         return _refused(request, "This correction is not flagged.", 409)
-    return Redirect("/review?done=settle", status_code=303)
+    return _done(request, form, "settle")
 
 
 REVIEW_ROUTES: Final[list[ControllerRouterHandler]] = [

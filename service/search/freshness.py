@@ -1,10 +1,13 @@
-"""Whether a listing is stale: last updated or verified at its source too long ago.
+"""Whether a listing is stale: older than its sources' own refresh periods (pure).
 
-Computed when a result is served, from the dates the index stores (`provenance.updated_at`
-and, for merged listings, each `also_from[].updated_at`: the most recent counts), so a
-listing turns stale as time passes without any re-indexing. The age limit is the setting
-PATHWAYS_STALE_AFTER_DAYS (default 365). A listing whose sources give no date at all is not
-flagged: nothing says it is old, and `provenance.updated_at` shows that the date is unknown.
+Computed when a result is served, from the dates the index stores, so a listing turns stale
+as time passes without any re-indexing. Each source's date (`provenance.updated_at`, and for
+merged listings each `also_from[].updated_at`) stays good for that source's refresh period
+(`provenance.refresh_days`, from `refresh_days` in the sources file), or for the setting
+PATHWAYS_STALE_AFTER_DAYS (default 365) when the source declares none. A steward's check
+(`checked.on`) stays good for PATHWAYS_STALE_AFTER_DAYS too. The listing is stale when none of
+its dates is still good. A listing with no date at all is not flagged: nothing says it is old,
+and `provenance.updated_at` shows that the date is unknown.
 """
 
 from __future__ import annotations
@@ -15,13 +18,13 @@ from typing import Final
 
 import msgspec
 
-from service.contract.documents import Provenance, SearchHit
+from service.contract.documents import Checked, Provenance, SearchHit
 
 DEFAULT_STALE_AFTER_DAYS: Final = 365.0
 
 
 class Freshness(msgspec.Struct, frozen=True, kw_only=True):
-    """The age after which a listing is flagged stale."""
+    """The refresh period of sources that declare none, and of a steward's check."""
 
     stale_after_days: float = DEFAULT_STALE_AFTER_DAYS
 
@@ -43,10 +46,47 @@ def last_verified(provenances: Iterable[Provenance]) -> datetime | None:
     return max(dates, default=None)
 
 
-def is_stale(provenances: Sequence[Provenance], *, now: datetime, stale_after_days: float) -> bool:
-    """Whether the listing's most recent source date is older than `stale_after_days`."""
-    verified = last_verified(provenances)
-    return verified is not None and now - verified > timedelta(days=stale_after_days)
+def good_until(
+    provenances: Iterable[Provenance], checked: Checked | None, *, stale_after_days: float
+) -> datetime | None:
+    """When the listing turns stale: its latest date plus that date's period (None: undated)."""
+    ends = []
+    for p in provenances:
+        dated = parse_date(p.updated_at)
+        if dated is not None:
+            days = p.refresh_days if p.refresh_days is not None else stale_after_days
+            ends.append(dated + timedelta(days=days))
+    checked_on = parse_date(checked.on) if checked is not None else None
+    if checked_on is not None:
+        # A check covers the whole day it was made on.
+        ends.append(checked_on + timedelta(days=stale_after_days + 1))
+    return max(ends, default=None)
+
+
+def is_stale(
+    provenances: Sequence[Provenance],
+    *,
+    now: datetime,
+    stale_after_days: float,
+    checked: Checked | None = None,
+) -> bool:
+    """Whether every date of the listing is older than its own refresh period."""
+    until = good_until(provenances, checked, stale_after_days=stale_after_days)
+    return until is not None and now > until
+
+
+def hit_is_stale(
+    hit: SearchHit, freshness: Freshness, *, now: datetime, checked: Checked | None = None
+) -> bool:
+    """Whether one hit is stale, counting its own check and `checked` (a newer one) if given."""
+    checks = [c for c in (hit.checked, checked) if c is not None]
+    latest = max(checks, key=lambda c: c.on, default=None)
+    return is_stale(
+        (hit.provenance, *hit.also_from),
+        now=now,
+        stale_after_days=freshness.stale_after_days,
+        checked=latest,
+    )
 
 
 def with_stale(
@@ -54,13 +94,5 @@ def with_stale(
 ) -> list[SearchHit]:
     """The hits with `stale` set for this instant."""
     return [
-        msgspec.structs.replace(
-            hit,
-            stale=is_stale(
-                (hit.provenance, *hit.also_from),
-                now=now,
-                stale_after_days=freshness.stale_after_days,
-            ),
-        )
-        for hit in hits
+        msgspec.structs.replace(hit, stale=hit_is_stale(hit, freshness, now=now)) for hit in hits
     ]

@@ -12,6 +12,7 @@ from typing import Final
 import msgspec
 
 from service.contract.documents import IndexDocument, IndexedDocument
+from service.contract.short_codes import short_code
 from service.places.cells import cells_of, geo_key
 from service.schedules.weekly import schedule_fields
 
@@ -30,4 +31,5 @@ def to_indexed(doc: IndexDocument) -> IndexedDocument:
         open_buckets=schedule.open_buckets,
         geo_cells=cells_of(geo.lat, geo.lng) if geo is not None else (),
         geo_key=geo_key(geo.lat, geo.lng) if geo is not None else None,
+        short_code=short_code(doc.id),
     )

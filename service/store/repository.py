@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection
 from contextlib import asynccontextmanager
 from datetime import date, datetime
 from typing import Any, TypeVar
@@ -179,6 +179,51 @@ class Store:
 
         async def work(connection: AsyncConnection) -> bool:
             return (await connection.execute(query)).first() is not None
+
+        return await self._run(work)
+
+    async def listing_marks(
+        self, resource_ids: Collection[str]
+    ) -> tuple[set[str], dict[str, Verification]]:
+        """Of these listings: those with an open report, and each one's latest check (one query)."""
+        ids = sorted(set(resource_ids))
+        if not ids:
+            return set(), {}
+        # One round trip for a whole page of cards: open reports and checks in one UNION.
+        query = sa.union_all(
+            sa.select(
+                reports.c.resource_id,
+                sa.literal("report").label("mark"),
+                sa.null().cast(sa.String(100)).label("steward"),
+                sa.null().cast(sa.String(200)).label("organisation"),
+                sa.null().cast(sa.Date).label("checked_on"),
+            ).where(reports.c.resource_id.in_(ids), reports.c.status == "open"),
+            sa.select(
+                verifications.c.resource_id,
+                sa.literal("check").label("mark"),
+                verifications.c.steward,
+                verifications.c.organisation,
+                verifications.c.checked_on,
+            ).where(verifications.c.resource_id.in_(ids)),
+        )
+
+        async def work(connection: AsyncConnection) -> tuple[set[str], dict[str, Verification]]:
+            reported: set[str] = set()
+            checked: dict[str, Verification] = {}
+            for row in await connection.execute(query):
+                if row.mark == "report":
+                    reported.add(row.resource_id)
+                    continue
+                found = Verification(
+                    resource_id=row.resource_id,
+                    steward=row.steward,
+                    organisation=row.organisation,
+                    checked_on=row.checked_on,
+                )
+                before = checked.get(row.resource_id)
+                if before is None or found.checked_on > before.checked_on:
+                    checked[row.resource_id] = found
+            return reported, checked
 
         return await self._run(work)
 

@@ -8,7 +8,8 @@ from typing import Any, Final
 
 import msgspec
 
-from service.contract.documents import Schedule, SearchHit, ServiceArea
+from service.contract.documents import Checked, Schedule, SearchHit, ServiceArea
+from service.contract.short_codes import short_code
 from service.contract.vocabulary import (
     ACCESSIBILITY,
     ATTENDANCE,
@@ -39,6 +40,8 @@ class Card(msgspec.Struct, frozen=True, kw_only=True):
     """One result as the page, the shortlist and the widget show it."""
 
     id: str
+    # The id's short code: what shortlist links and the pick boxes carry.
+    code: str
     name: str
     kind: str
     kind_label: str
@@ -72,12 +75,14 @@ class Card(msgspec.Struct, frozen=True, kw_only=True):
     eligibility: str | None = None
     serves: str | None = None
     updated: str
-    # Flagged by the API when its sources last updated it too long ago (search/freshness.py).
-    # Most listings of slow-changing feeds are, so the page says their date quietly instead.
+    # Flagged when every date of it is older than its refresh period (search/freshness.py).
     stale: bool = False
-    # A warning only where a listing is in real doubt (its source says it is closed).
+    # A warning only where a listing is in real doubt: its source says it is closed, a
+    # problem was reported and waits for a steward, or it is stale.
     doubt: str | None = None
     source_name: str | None = None
+    # "Checked by <organisation> on <date>", from a steward's latest check.
+    checked: str | None = None
     # The name plus its first time or its address: tells apart the many listings of one
     # group ("Nuevo Camino" meets five times a week) in link and checkbox names.
     ref: str = ""
@@ -147,8 +152,25 @@ def _latest_update(hit: SearchHit) -> str | None:
     return max(dates) if dates else None
 
 
-def build_card(hit: SearchHit, lang: Lang) -> Card:
-    """Everything a person needs to act on one hit."""
+def doubt_text(hit: SearchHit, lang: Lang, *, reported: bool) -> str | None:
+    """The one warning a listing in real doubt gets, the strongest reason first."""
+    if hit.status == "temporarily_closed":
+        return text(lang, "doubt_closed")
+    if reported:
+        return text(lang, "doubt_reported")
+    if hit.stale is True:
+        return text(lang, "stale")
+    return None
+
+
+def checked_text(checked: Checked, lang: Lang) -> str:
+    """'Checked by SEPIA Intergroup on Nov 30, 2026': a steward's latest check."""
+    on = format_date(checked.on, lang) or checked.on
+    return text(lang, "checked_by", by=checked.by, on=on)
+
+
+def build_card(hit: SearchHit, lang: Lang, *, reported: bool = False) -> Card:
+    """Everything a person needs to act on one hit; `reported`: a report waits on it."""
     contact = hit.contact
     # Helplines only: a meeting's phone is a contact to call, not a line that takes texts.
     texting = text_actions(hit) if hit.kind == "helpline" else []
@@ -161,6 +183,7 @@ def build_card(hit: SearchHit, lang: Lang) -> Card:
     return Card(
         ref=f"{hit.name}, {times[0]}" if times else f"{hit.name}, {where}" if where else hit.name,
         id=hit.id,
+        code=short_code(hit.id),
         name=hit.name,
         kind=hit.kind,
         kind_label=label(KINDS, hit.kind, lang),
@@ -195,8 +218,9 @@ def build_card(hit: SearchHit, lang: Lang) -> Card:
         serves=_serves(hit.service_area, lang),
         updated=text(lang, "updated", date=updated) if updated else text(lang, "updated_unknown"),
         stale=hit.stale is True,
-        doubt=text(lang, "doubt_closed") if hit.status == "temporarily_closed" else None,
+        doubt=doubt_text(hit, lang, reported=reported),
         source_name=hit.provenance.source_name,
+        checked=checked_text(hit.checked, lang) if hit.checked is not None else None,
     )
 
 

@@ -9,6 +9,7 @@ filters are ANDed with the visitor's, so they can be narrowed but never widened.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any, Final
 
 from litestar import Request, Response, get
@@ -32,6 +33,7 @@ from service.web.embedding import (
 )
 from service.web.forms import form_view
 from service.web.i18n import STRINGS, Lang, text
+from service.web.marks import marked_response, read_marks, response_ids
 from service.web.page_query import SCHEDULE_PARAMS, build_url, page_query
 from service.web.pages import html_response, search_results, switch_url, visitor
 from service.web.render import STATIC_DIR, render
@@ -145,13 +147,18 @@ async def embed_results(
         if exc.status_code in {403, 429}:
             return problem_for(request, exc)
         return _fragment(request, who.lang, exc)
-    return _fragment(request, who.lang, result)
+    marks = await read_marks(request.app.state.store, response_ids(result))
+    now = search_deps.clock()
+    result = marked_response(result, marks, search_deps.freshness, now=now)
+    return _fragment(request, who.lang, result, reported=marks.reported)
 
 
 def _fragment(
     request: AnyRequest,
     lang: Lang,
     outcome: SearchResponse | PathwaysError,
+    *,
+    reported: Collection[str] = (),
 ) -> Response[Any]:
     pq = page_query(request.query_params.dict(), schedule=SCHEDULE_PARAMS)
     status = 200
@@ -162,7 +169,13 @@ def _fragment(
         # Links of readings and alternatives open the full search, outside the partner's page.
         full = str(request.base_url).rstrip("/") + "/"
         view = results_view(
-            outcome, pq, lang, path="/embed/v1/results", removable=False, link_path=full
+            outcome,
+            pq,
+            lang,
+            path="/embed/v1/results",
+            removable=False,
+            link_path=full,
+            reported=reported,
         )
     body = render(
         "_results.html",
@@ -221,6 +234,7 @@ async def _frame_page(
         build=lambda query: embed_request(query, partner),
         always=partner.presets.near is not None,
         fixed=preset_params(partner),
+        store=request.app.state.store,
     )
     body = render(
         "search.html",
@@ -234,6 +248,7 @@ async def _frame_page(
         fragment_url="",
         hidden_fields=keep,
         shortlist_hidden=[],
+        listing_base=str(request.base_url).rstrip("/"),
         results=results,
         form=form_view(pq, lang, deps.limits, presets=partner.presets, schedule=SCHEDULE_PARAMS),
     )

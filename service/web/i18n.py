@@ -18,14 +18,17 @@ DEFAULT_LANG: Final[Lang] = "en"
 STRINGS_DIR: Final = Path(__file__).resolve().parent / "strings"
 
 
-def _load(lang: Lang) -> dict[str, str]:
-    raw = json.loads((STRINGS_DIR / f"{lang}.json").read_text(encoding="utf-8"))
-    return {str(k): str(v) for k, v in raw.items()}
+def load_strings(folder: Path) -> Mapping[Lang, Mapping[str, str]]:
+    """`folder`/en.json and es.json: one file per language, with the same keys."""
+    loaded = {}
+    for lang in LANGS:
+        raw = json.loads((folder / f"{lang}.json").read_text(encoding="utf-8"))
+        loaded[lang] = {str(k): str(v) for k, v in raw.items()}
+    return loaded
 
 
-# strings/en.json and strings/es.json: one file per language, with the same keys, so a
-# translator edits text without touching code.
-STRINGS: Final[Mapping[Lang, Mapping[str, str]]] = {lang: _load(lang) for lang in LANGS}
+# strings/en.json and strings/es.json, so a translator edits text without touching code.
+STRINGS: Final[Mapping[Lang, Mapping[str, str]]] = load_strings(STRINGS_DIR)
 
 
 def text(lang: Lang, key: str, **values: object) -> str:

@@ -19,6 +19,7 @@ from service.search.client import SearchIndex
 from service.search.freshness import Freshness, with_stale
 from service.search.query import RETRIEVED_ATTRIBUTES
 from service.web.listing_view import listing_view
+from service.web.marks import marked_hits, read_marks
 from service.web.page_query import build_url
 from service.web.pages import html_response, visitor
 from service.web.render import render
@@ -60,9 +61,12 @@ async def listing_page(
         raise ResourceNotFoundError(f"No resource has the id {resource_id[:100]!r}.")
     now = clock()
     hit = with_stale([hit], freshness, now=now)[0]
+    marks = await read_marks(request.app.state.store, [hit.id])
+    hit = marked_hits([hit], marks, freshness, now=now)[0]
     view = listing_view(
         hit,
         who.lang,
+        reported=hit.id in marks.reported,
         now=now,
         base_url=str(request.base_url),
         same_place=await same_place(search_index, hit),

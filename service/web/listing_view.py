@@ -128,13 +128,14 @@ def listing_view(
     now: datetime,
     base_url: str,
     same_place: Sequence[SearchHit] = (),
+    reported: bool = False,
 ) -> ListingView:
-    """Everything the page of one listing shows, at `now`."""
+    """Everything the page of one listing shows, at `now`; `reported`: a report waits on it."""
     schedule = hit.schedule or Schedule()
     when = next_occurrence(schedule, now)
     next_iso = when.isoformat() if when else None
     hit = msgspec.structs.replace(hit, next_occurrence=next_iso)
-    card = build_card(hit, lang)
+    card = build_card(hit, lang, reported=reported)
     next_text = format_occurrence(next_iso, lang)
     page_url = base_url.rstrip("/") + listing_path(hit.id)
     message = share_message(card, next_text, page_url)

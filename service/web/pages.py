@@ -16,17 +16,24 @@ import msgspec
 from litestar import Request, Response, get
 from litestar.di import NamedDependency
 from litestar.enums import MediaType
+from litestar.params import FromPath
 from litestar.types import ControllerRouterHandler
 
-from service.contract.documents import DOCUMENT_ID_RE
+from service.contract.documents import DOCUMENT_ID_RE, SearchHit
+from service.contract.filters import quote_value
+from service.contract.short_codes import SHORT_CODE_CHARS, short_code, split_codes
 from service.errors import PathwaysError, SearchUnavailableError
 from service.search.client import SearchIndex
+from service.search.freshness import with_stale
+from service.search.query import RETRIEVED_ATTRIBUTES
 from service.search.request import SearchRequest, search_request
 from service.search.run import SearchDeps, empty_response, run_search
+from service.store.repository import Store
 from service.values import is_true
 from service.web.cards import Card, build_card, shortlist_text
 from service.web.forms import form_view
 from service.web.i18n import LANGS, Lang, choose_lang, text
+from service.web.marks import marked_hits, marked_response, read_marks, response_ids
 from service.web.page_query import SCHEDULE_PARAMS, PageQuery, build_url, page_query
 from service.web.render import render
 from service.web.static_files import static_file
@@ -41,6 +48,8 @@ from service.web.views import (
 
 PAGE_PER_PAGE: Final = 10
 MAX_SHORTLIST: Final = 20
+# A path longer than a full shortlist's codes (and then some) is not read further.
+MAX_PATH_CODES_CHARS: Final = 4 * MAX_SHORTLIST * SHORT_CODE_CHARS
 AnyRequest = Request[Any, Any, Any]
 
 
@@ -107,12 +116,13 @@ async def search_results(
     build: RequestBuilder = page_request,
     always: bool = False,
     fixed: Collection[str] = (),
+    store: Store | None = None,
 ) -> tuple[ResultsView, int]:
     """The results area for a query, and the HTTP status it deserves.
 
     `build` turns the query into a SearchRequest (None: nothing can match);
     `always` searches even when the visitor has asked for nothing yet; `fixed` names the
-    parameters a partner presets.
+    parameters a partner presets; `store` gives the stewards' marks on the cards.
     """
     if not pq.searched and not always:
         return idle_view(lang), 200
@@ -126,7 +136,10 @@ async def search_results(
     except PathwaysError as exc:
         error = error_view(exc, lang, near=pq.first("near"))
         return failed_view(error, search_summary(pq, lang)), error.status
-    return results_view(result, pq, lang, path=path, keep=keep), 200
+    marks = await read_marks(store, response_ids(result))
+    result = marked_response(result, marks, deps.freshness, now=deps.clock())
+    view = results_view(result, pq, lang, path=path, keep=keep, reported=marks.reported)
+    return view, 200
 
 
 def without_facets(request: SearchRequest) -> SearchRequest:
@@ -139,25 +152,54 @@ def _query(request: AnyRequest) -> dict[str, list[str]]:
     return query
 
 
+class Ticks(msgspec.Struct, frozen=True, kw_only=True):
+    """The shortlist ticks a page's URL keeps (`s`), for visitors without JavaScript."""
+
+    codes: list[str]
+    pairs: list[tuple[str, str]]
+    url: str
+
+
+def url_ticks(request: AnyRequest, who: Visitor) -> Ticks:
+    """The codes in `s`, the query pair that keeps them, and the shortlist link they make."""
+    codes, _ = shortlist_codes(request.query_params.getall("s", []))
+    pairs = [("s", "".join(codes))] if codes else []
+    return Ticks(codes=codes, pairs=pairs, url=shortlist_url(codes, who.keep))
+
+
+def search_pairs(pq: PageQuery) -> list[tuple[str, str]]:
+    """The search and its page, as the pick form's hidden fields carry them back to `/`."""
+    paging = [("page", pq.page)] if pq.page else []
+    per_page = [("per_page", pq.per_page)] if pq.per_page else []
+    return [*pq.pairs, *per_page, *paging]
+
+
 @get("/", include_in_schema=False)
 async def search_page(
     request: AnyRequest, search_deps: NamedDependency[SearchDeps]
 ) -> Response[str]:
     """The search page: the form, and results when the URL asks for some."""
     who = visitor(request)
+    ticks = url_ticks(request, who)
     pq = page_query(_query(request), schedule=SCHEDULE_PARAMS)
-    results, status = await search_results(pq, who.lang, search_deps, path="/", keep=who.keep)
+    keep = [*who.keep, *ticks.pairs]
+    results, status = await search_results(
+        pq, who.lang, search_deps, path="/", keep=keep, store=request.app.state.store
+    )
     body = render(
         "search.html",
         lang=who.lang,
         frame=False,
         mode="page",
-        home_url=build_url("/", who.keep),
-        switch_url=switch_url("/", pq, who.lang),
+        home_url=build_url("/", keep),
+        switch_url=switch_url("/", pq, who.lang) + "".join(f"&s={v}" for _, v in ticks.pairs),
         form_action="/",
         fragment_url="/partials/results",
-        hidden_fields=who.keep,
+        hidden_fields=keep,
         shortlist_hidden=who.keep,
+        kept=ticks.codes,
+        kept_url=ticks.url,
+        search_pairs=search_pairs(pq),
         form=form_view(pq, who.lang, search_deps.limits, schedule=SCHEDULE_PARAMS),
         results=results,
     )
@@ -170,10 +212,20 @@ async def results_fragment(
 ) -> Response[str]:
     """Only the results area of `/` for the same query, for the page's script."""
     who = visitor(request)
+    ticks = url_ticks(request, who)
     pq = page_query(_query(request), schedule=SCHEDULE_PARAMS)
-    results, status = await search_results(pq, who.lang, search_deps, path="/", keep=who.keep)
+    keep = [*who.keep, *ticks.pairs]
+    results, status = await search_results(
+        pq, who.lang, search_deps, path="/", keep=keep, store=request.app.state.store
+    )
     body = render(
-        "_results.html", lang=who.lang, mode="page", results=results, shortlist_hidden=who.keep
+        "_results.html",
+        lang=who.lang,
+        mode="page",
+        results=results,
+        shortlist_hidden=who.keep,
+        kept=ticks.codes,
+        search_pairs=search_pairs(pq),
     )
     return html_response(body, status=status, lang=who.lang)
 
@@ -194,34 +246,85 @@ def shortlist_ids(values: Sequence[str]) -> tuple[list[str], int]:
     return ids, dropped
 
 
-async def _fetch_cards(index: SearchIndex, ids: Sequence[str], lang: Lang) -> list[Card]:
-    hits = await asyncio.gather(*(index.get_document(i) for i in ids))
-    return [build_card(hit, lang) for hit in hits if hit is not None]
+def shortlist_codes(values: Sequence[str]) -> tuple[list[str], int]:
+    """Distinct short codes from `s=` values (each one code or several run together), capped;
+    and how many values or codes were dropped."""
+    codes: list[str] = []
+    dropped = 0
+    for value in values:
+        found = split_codes(value)
+        if found is None:
+            dropped += bool(value.strip())
+            continue
+        for code in found:
+            if code in codes:
+                continue
+            if len(codes) < MAX_SHORTLIST:
+                codes.append(code)
+            else:
+                dropped += 1
+    return codes, dropped
 
 
-async def _shortlist(
-    request: AnyRequest, index: SearchIndex
-) -> tuple[Visitor, list[str], list[Card], int, str]:
+async def hits_by_code(index: SearchIndex, codes: Sequence[str]) -> list[SearchHit]:
+    """The listings of these codes, in the codes' order, with one search."""
+    if not codes:
+        return []
+    quoted = ", ".join(quote_value(c) for c in codes)
+    result = await index.search(
+        {
+            "q": "",
+            "filter": [f"short_code IN [{quoted}]"],
+            # Two listings may share a code: room for both of every pair.
+            "limit": 2 * len(codes),
+            "attributesToRetrieve": RETRIEVED_ATTRIBUTES,
+        }
+    )
+    order = {c: i for i, c in enumerate(codes)}
+    return sorted(result.hits, key=lambda h: (order.get(short_code(h.id), len(order)), h.id))
+
+
+class Shortlist(msgspec.Struct, frozen=True, kw_only=True):
+    """The listings of a shortlist link, as cards, and the link that makes it again."""
+
+    who: Visitor
+    cards: list[Card]
+    missing: int
+    link: str
+
+
+async def _shortlist(request: AnyRequest, deps: SearchDeps, path_codes: str = "") -> Shortlist:
     who = visitor(request)
-    ids, dropped = shortlist_ids(request.query_params.getall("ids", []))
-    cards = await _fetch_cards(index, ids, who.lang) if ids else []
-    missing = dropped + len(ids) - len(cards)
-    link = str(request.base_url).rstrip("/") + shortlist_url([c.id for c in cards], who.keep)
-    return who, ids, cards, missing, link
+    codes, bad_codes = shortlist_codes([path_codes, *request.query_params.getall("s", [])])
+    # Links made before short codes name the ids themselves: they keep working.
+    ids, bad_ids = shortlist_ids(request.query_params.getall("ids", []))
+    found = await hits_by_code(deps.index, codes)
+    by_id = await asyncio.gather(*(deps.index.get_document(i) for i in ids))
+    hits = list({h.id: h for h in [*found, *(h for h in by_id if h is not None)]}.values())
+    hits = hits[:MAX_SHORTLIST]
+    now = deps.clock()
+    hits = with_stale(hits, deps.freshness, now=now)
+    marks = await read_marks(request.app.state.store, [h.id for h in hits])
+    hits = marked_hits(hits, marks, deps.freshness, now=now)
+    cards = [build_card(h, who.lang, reported=h.id in marks.reported) for h in hits]
+    shown = {short_code(h.id) for h in hits}
+    missing = bad_codes + bad_ids + sum(c not in shown for c in codes)
+    missing += sum(h is None for h in by_id)
+    link = str(request.base_url).rstrip("/") + shortlist_url([c.code for c in cards], who.keep)
+    return Shortlist(who=who, cards=cards, missing=missing, link=link)
 
 
-def shortlist_url(ids: Sequence[str], keep: Sequence[tuple[str, str]] = ()) -> str:
-    """`/shortlist?ids=a,b,c`: the shortlist as a link."""
-    return build_url("/shortlist", [("ids", ",".join(ids)), *keep] if ids else list(keep))
+def shortlist_url(codes: Sequence[str], keep: Sequence[tuple[str, str]] = ()) -> str:
+    """`/s/{codes}`: the shortlist as a short link (`/shortlist` when it is empty)."""
+    codes = list(dict.fromkeys(codes))
+    return build_url(f"/s/{''.join(codes)}" if codes else "/shortlist", keep)
 
 
-@get("/shortlist", include_in_schema=False)
-async def shortlist_page(
-    request: AnyRequest, search_index: NamedDependency[SearchIndex]
+async def _shortlist_page(
+    request: AnyRequest, deps: SearchDeps, path_codes: str = ""
 ) -> Response[str]:
-    """A printable page of the resources in the link, with a message-ready text version."""
     try:
-        who, _ids, cards, missing, link = await _shortlist(request, search_index)
+        found = await _shortlist(request, deps, path_codes)
     except PathwaysError as exc:
         who = visitor(request)
         error = error_view(exc, who.lang)
@@ -233,24 +336,41 @@ async def shortlist_page(
             link="",
             plain="",
             error=error,
-            **_chrome(who, "/shortlist", request),
+            **_chrome(who, request.url.path, request),
         )
         return html_response(body, status=error.status, lang=who.lang)
-    ids = [c.id for c in cards]
+    who, cards, link = found.who, found.cards, found.link
+    codes = [c.code for c in cards]
     body = render(
         "shortlist.html",
         lang=who.lang,
         cards=cards,
-        missing=missing,
+        missing=found.missing,
         link=link,
         plain=shortlist_text(cards, who.lang, link=link) if cards else "",
-        remove_urls={i: shortlist_url([j for j in ids if j != i], who.keep) for i in ids},
-        text_url=build_url("/shortlist.txt", [("ids", ",".join(ids)), *who.keep]),
+        remove_urls={c: shortlist_url([d for d in codes if d != c], who.keep) for c in codes},
+        text_url=build_url("/shortlist.txt", [("s", "".join(codes)), *who.keep]),
         sms_url=shortlist_sms(cards, link),
         error=None,
-        **_chrome(who, "/shortlist", request),
+        **_chrome(who, request.url.path, request),
     )
     return html_response(body, lang=who.lang)
+
+
+@get("/shortlist", include_in_schema=False)
+async def shortlist_page(
+    request: AnyRequest, search_deps: NamedDependency[SearchDeps]
+) -> Response[str]:
+    """A printable page of the resources in the link, with a message-ready text version."""
+    return await _shortlist_page(request, search_deps)
+
+
+@get("/s/{codes:str}", include_in_schema=False)
+async def short_shortlist_page(
+    request: AnyRequest, search_deps: NamedDependency[SearchDeps], codes: FromPath[str]
+) -> Response[str]:
+    """The shortlist page of a short link: the listings' codes run together in the path."""
+    return await _shortlist_page(request, search_deps, codes[:MAX_PATH_CODES_CHARS])
 
 
 def shortlist_sms(cards: Sequence[Card], link: str) -> str:
@@ -261,7 +381,7 @@ def shortlist_sms(cards: Sequence[Card], link: str) -> str:
 
 def _chrome(who: Visitor, path: str, request: AnyRequest) -> dict[str, Any]:
     other = "es" if who.lang == "en" else "en"
-    pairs = [(k, v) for k, v in request.query_params.items() if k == "ids"]
+    pairs = [(k, v) for k, v in request.query_params.items() if k in {"ids", "s"}]
     return {
         "home_url": build_url("/", who.keep),
         "switch_url": build_url(path, [*pairs, ("lang", other)]),
@@ -270,12 +390,15 @@ def _chrome(who: Visitor, path: str, request: AnyRequest) -> dict[str, Any]:
 
 @get("/shortlist.txt", include_in_schema=False)
 async def shortlist_plain(
-    request: AnyRequest, search_index: NamedDependency[SearchIndex]
+    request: AnyRequest, search_deps: NamedDependency[SearchDeps]
 ) -> Response[str]:
     """The shortlist as plain text, to paste into a text message or an email."""
-    who, _ids, cards, _missing, link = await _shortlist(request, search_index)
+    found = await _shortlist(request, search_deps)
+    who, cards = found.who, found.cards
     body = (
-        shortlist_text(cards, who.lang, link=link) if cards else text(who.lang, "shortlist_empty")
+        shortlist_text(cards, who.lang, link=found.link)
+        if cards
+        else text(who.lang, "shortlist_empty")
     )
     cache: dict[str, str] = {"Cache-Control": "no-store", "Content-Language": who.lang}
     return Response(content=body, media_type=MediaType.TEXT, headers=cache)
@@ -285,6 +408,7 @@ PAGE_ROUTES: Final[list[ControllerRouterHandler]] = [
     search_page,
     results_fragment,
     shortlist_page,
+    short_shortlist_page,
     shortlist_plain,
     static_file,
 ]

@@ -6,7 +6,7 @@ Every part is a plain link or text, so it works without JavaScript.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from urllib.parse import parse_qsl
 
 import msgspec
@@ -125,12 +125,13 @@ def alternatives_view(
     *,
     path: str,
     keep: Sequence[tuple[str, str]] = (),
+    reported: Collection[str] = (),
 ) -> list[AlternativeView]:
     """Each alternative group with its label, cards and a link to search it."""
     return [
         AlternativeView(
             label=g.en if lang == "en" else g.es,
-            cards=[build_card(hit, lang) for hit in g.hits],
+            cards=[build_card(hit, lang, reported=hit.id in reported) for hit in g.hits],
             more=Link(
                 label=text(lang, "alternatives_more", n=g.total),
                 url=build_url(path, [*parse_qsl(g.query), *keep]),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Final
 
 import msgspec
@@ -190,10 +190,12 @@ def results_view(
     keep: Sequence[tuple[str, str]] = (),
     removable: bool = True,
     link_path: str | None = None,
+    reported: Collection[str] = (),
 ) -> ResultsView:
     """Cards, counts, chips and paging of one answer of /v1/search.
 
-    `link_path` is where the links of readings and alternatives lead (default `path`).
+    `link_path` is where the links of readings and alternatives lead (default `path`);
+    `reported` holds the ids of listings with a report waiting for a steward.
     """
     total, page = result.total, result.page
     pages, per_page = result.total_pages, result.per_page
@@ -217,7 +219,7 @@ def results_view(
         subheading=where,
         summary=search_summary(pq, lang),
         order_text=text(lang, "order_soonest") if result.sort == "soonest" else None,
-        cards=[build_card(hit, lang) for hit in result.hits],
+        cards=[build_card(hit, lang, reported=hit.id in reported) for hit in result.hits],
         active=active_filters(pq, lang, path, keep) if removable else [],
         clear_url=clear_url(pq, path, keep)
         if removable and any(k not in {"near", "radius_km", "sort"} for k, _ in pq.pairs)
@@ -232,7 +234,7 @@ def results_view(
             result.understood, origin, pq, lang, path=link_path or path, keep=keep
         ),
         alternatives=alternatives_view(
-            result.alternatives, lang, path=link_path or path, keep=keep
+            result.alternatives, lang, path=link_path or path, keep=keep, reported=reported
         ),
     )
 

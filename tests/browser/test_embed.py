@@ -252,3 +252,29 @@ async def test_a_widget_script_in_head_finds_its_target_once_the_dom_is_ready(
     await page.goto(allowed.origin + "/head-target.html")
     await expect(page.locator(f"#find-help > {WIDGET} article.card").first).to_be_visible()
     await visit.context.close()
+
+
+async def test_each_widget_card_links_to_its_report_form_on_our_host(
+    browser: Browser, app_site: Site, partner_sites: tuple[Site, Site]
+) -> None:
+    allowed, _ = partner_sites
+    visit = await open_visit(browser)
+    page = visit.page
+    await page.goto(allowed.origin + "/widget.html")
+    widget = page.locator(WIDGET)
+    cards = widget.locator("article.card")
+    await expect(cards).to_have_count(5)
+    for i in range(5):
+        card = cards.nth(i)
+        resource_id = (await card.get_attribute("aria-labelledby") or "")[len("r-") :]
+        link = card.get_by_role("link", name=re.compile("^Report a problem"))
+        # Absolute: the widget lives on the partner's page, the form on ours, in a new tab.
+        assert await link.get_attribute("href") == f"{app_site.origin}/r/{resource_id}/report"
+        assert await link.get_attribute("target") == "_blank"
+        assert "noopener" in (await link.get_attribute("rel") or "")
+    async with visit.context.expect_page() as opened:
+        await cards.first.get_by_role("link", name=re.compile("^Report a problem")).click()
+    form = await opened.value
+    await expect(form.get_by_role("heading", name="Report a problem")).to_be_visible()
+    assert form.url.startswith(app_site.origin + "/r/")
+    await visit.context.close()

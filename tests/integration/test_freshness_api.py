@@ -34,11 +34,16 @@ def test_old_lists_are_stale_and_recent_ones_are_not(client: TestClient[Litestar
     assert one.json()["stale"] is True
 
 
-def test_the_age_limit_is_a_setting(
+def test_the_setting_is_the_period_of_sources_that_declare_none(
     meili_server: ManagedMeilisearch, seed_index: IndexedSeed, gazetteer: Gazetteer
 ) -> None:
     settings = settings_for(meili_server, seed_index.name, stale_after_days=100_000.0)
     with TestClient(create_app(settings, gazetteer=gazetteer, clock=lambda: NOW)) as client:
         treatment = hits(client, q="Mayhill Hospital", kind="treatment")
         assert treatment
-        assert treatment[0]["stale"] is False
+        # SAMHSA's list declares `refresh_days = 365` in seed_data/sources.toml: its own
+        # period wins over the service's default, however long that is.
+        provenance = treatment[0]["provenance"]
+        assert isinstance(provenance, dict)
+        assert provenance["refresh_days"] == 365
+        assert treatment[0]["stale"] is True

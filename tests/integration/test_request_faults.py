@@ -21,6 +21,7 @@ from litestar.testing import TestClient
 
 from meili_local.server import ManagedMeilisearch
 from service.app import create_app
+from service.contract.short_codes import short_code
 from service.places.geocoder import Gazetteer
 from service.settings import PROJECT_ROOT
 from tests.integration.conftest import IndexedSeed, settings_for
@@ -76,7 +77,8 @@ def app_client(
 def get_paths(app_client: TestClient[Litestar]) -> list[str]:
     """Every GET route with its path parameters filled in with values that exist."""
     some_id = app_client.get("/v1/search", params={"per_page": 1}).json()["hits"][0]["id"]
-    values = {**PATH_VALUES, "resource_id": some_id, "hsds_id": some_id}
+    values = {**PATH_VALUES, "resource_id": some_id, "hsds_id": some_id,
+              "codes": short_code(some_id)}  # fmt: skip
     return [
         re.sub(r"\{(\w+):\w+\}", lambda m: values[m.group(1)], route.path)
         for route in app_client.app.routes

@@ -20,6 +20,7 @@ from litestar.testing import TestClient
 
 from meili_local.server import ManagedMeilisearch
 from service.app import create_app
+from service.contract.short_codes import short_code
 from service.places.geocoder import Gazetteer
 from tests.integration.conftest import IndexedSeed, settings_for, wait_for_hsds_ids
 
@@ -114,6 +115,7 @@ def concrete_paths(app: Litestar, doc_id: str, hsds_id: str) -> Iterator[tuple[s
     values = {
         "resource_id": doc_id,
         "hsds_id": hsds_id,
+        "codes": short_code(doc_id),
         "name": "pathways.css",
         "path": "openapi.json",
     }

@@ -6,15 +6,29 @@ from datetime import UTC, datetime
 
 import pytest
 
-from service.contract.documents import Provenance, SearchHit
-from service.search.freshness import Freshness, is_stale, last_verified, parse_date, with_stale
+from service.contract.documents import Checked, Provenance, SearchHit
+from service.search.freshness import (
+    Freshness,
+    good_until,
+    hit_is_stale,
+    is_stale,
+    last_verified,
+    parse_date,
+    with_stale,
+)
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 
-def provenance(updated_at: str | None, source: str = "s") -> Provenance:
+def provenance(
+    updated_at: str | None, source: str = "s", refresh_days: int | None = None
+) -> Provenance:
     return Provenance(
-        source=source, source_name=source, source_record_id="1", updated_at=updated_at
+        source=source,
+        source_name=source,
+        source_record_id="1",
+        updated_at=updated_at,
+        refresh_days=refresh_days,
     )
 
 
@@ -67,3 +81,63 @@ def test_hits_get_the_flag_at_the_instant_given() -> None:
     freshness = Freshness(stale_after_days=365)
     assert with_stale([hit], freshness, now=NOW)[0].stale is False
     assert with_stale([hit], freshness, now=datetime(2027, 1, 1, tzinfo=UTC))[0].stale is True
+
+
+@pytest.mark.parametrize(
+    ("dates", "stale"),
+    [
+        ([("2025-06-01", 730)], False),  # a meeting feed: two years
+        ([("2024-06-01", 730)], True),
+        ([("2026-06-01", 90)], True),  # a source that refreshes every quarter
+        ([("2026-06-01", None)], False),  # no period of its own: the default (365)
+        # Merged: each date is good for its own source's period; one good date is enough.
+        ([("2026-06-01", 90), ("2025-06-01", 730)], False),
+        ([("2026-06-01", 90), ("2024-06-01", 730)], True),
+    ],
+)
+def test_each_source_has_its_own_refresh_period(
+    dates: list[tuple[str, int | None]], stale: bool
+) -> None:
+    # The periods are invented, to cover the rule; the real ones are in seed_data/sources.toml.
+    provenances = [provenance(d, f"s{i}", days) for i, (d, days) in enumerate(dates)]
+    assert is_stale(provenances, now=NOW, stale_after_days=365) == stale
+
+
+@pytest.mark.parametrize(
+    ("checked_on", "stale"),
+    [
+        (None, True),
+        ("2026-11-20", False),  # a steward checked it last week
+        ("2025-11-23", False),  # the day a year ago counts whole
+        ("2025-11-21", True),  # a check older than the default period does not help
+    ],
+)
+def test_a_stewards_check_is_the_most_recent_date(checked_on: str | None, stale: bool) -> None:
+    checked = Checked(on=checked_on, by="SEPIA Intergroup") if checked_on else None
+    old = [provenance("2020-04-09")]
+    assert is_stale(old, now=NOW, stale_after_days=365, checked=checked) == stale
+
+
+def test_a_check_alone_dates_an_undated_listing() -> None:
+    checked = Checked(on="2026-01-01", by="SEPIA Intergroup")
+    assert good_until([provenance(None)], None, stale_after_days=365) is None
+    assert good_until([provenance(None)], checked, stale_after_days=30) == datetime(
+        2026, 2, 1, tzinfo=UTC
+    )
+
+
+def test_the_newer_of_the_indexed_check_and_a_given_one_counts() -> None:
+    hit = SearchHit(
+        id="x-1",
+        kind="meeting",
+        name="Example",
+        status="active",
+        provenance=provenance("2020-04-09"),
+        checked=Checked(on="2021-01-01", by="Old check"),
+    )
+    freshness = Freshness(stale_after_days=365)
+    assert hit_is_stale(hit, freshness, now=NOW)
+    newer = Checked(on="2026-11-01", by="SEPIA Intergroup")
+    assert not hit_is_stale(hit, freshness, now=NOW, checked=newer)
+    older = Checked(on="2019-01-01", by="Older")
+    assert hit_is_stale(hit, freshness, now=NOW, checked=older)

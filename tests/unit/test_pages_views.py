@@ -359,14 +359,48 @@ def test_a_time_ask_on_the_page_lists_happening_now_first(
 
 
 def test_a_warning_only_where_a_listing_is_in_real_doubt() -> None:
+    fresh = as_hit(NUEVO_CAMINO | {"stale": False})
     old = as_hit(NUEVO_CAMINO | {"stale": True})
-    closed = as_hit(NUEVO_CAMINO | {"status": "temporarily_closed"})
-    # An old date is said quietly, in the card's last line; closed is a warning.
-    assert build_card(old, "en").doubt is None
+    closed = as_hit(NUEVO_CAMINO | {"status": "temporarily_closed", "stale": True})
+    # A listing within its source's refresh period says its date quietly, and nothing else.
+    assert build_card(fresh, "en").doubt is None
+    assert build_card(fresh, "en").updated.startswith("Last updated")
+    # Older than its source's refresh period: in doubt, and still dated in the last line.
+    assert build_card(old, "en").doubt == "This listing may be out of date: call before you go."
     assert build_card(old, "en").updated.startswith("Last updated")
     assert build_card(closed, "es").doubt == (
         "Cerrado temporalmente, según su fuente: llame antes de ir."
     )
+
+
+REPORTED = "A problem was reported and is being checked: call before you go."
+CLOSED = "Temporarily closed, says its source: call before you go."
+STALE = "This listing may be out of date: call before you go."
+
+
+@pytest.mark.parametrize(
+    ("changes", "reported", "expected"),
+    [
+        ({}, False, None),
+        ({}, True, REPORTED),
+        ({"stale": True}, True, REPORTED),
+        ({"status": "temporarily_closed"}, True, CLOSED),
+        ({"stale": True}, False, STALE),
+    ],
+)
+def test_one_warning_the_strongest_reason_first(
+    changes: dict[str, object], reported: bool, expected: str | None
+) -> None:
+    hit = as_hit(NUEVO_CAMINO | {"stale": False} | changes)
+    assert build_card(hit, "en", reported=reported).doubt == expected
+
+
+def test_a_stewards_check_is_said_in_the_quiet_line() -> None:
+    # The check is invented: the sample listing was never verified.
+    hit = as_hit(NUEVO_CAMINO | {"checked": {"on": "2026-11-30", "by": "SEPIA Intergroup"}})
+    assert build_card(hit, "en").checked == "Checked by SEPIA Intergroup on Nov 30, 2026"
+    assert build_card(hit, "es").checked == "Revisado por SEPIA Intergroup el 30 nov 2026"
+    assert build_card(as_hit(NUEVO_CAMINO), "en").checked is None
 
 
 @pytest.mark.parametrize(

@@ -1,14 +1,15 @@
 /* Pathways search page: progressive enhancement of a page that works without JavaScript.
    - results update in place (fetch of /partials/results) and the URL stays shareable;
    - "Use my location" rounds the position to 2 decimals (about 1 km) before sending it;
-   - the shortlist lives in this browser (localStorage) and in its link, never on the server.
+   - the shortlist lives in this browser (localStorage) and in its link, never on the server;
+     both hold the listings' short codes (service/contract/short_codes.py), so a link of 10 is short.
    No request ever goes to another host. */
 (function () {
   "use strict";
 
-  var STORE_KEY = "pathways.shortlist.v1";
+  var STORE_KEY = "pathways.shortlist.v2";
   var MAX_SHORTLIST = 20;
-  var ID_RE = /^[A-Za-z0-9_-]{1,200}$/;
+  var CODE_RE = /^[0-9a-hjkmnp-tv-z]{7}$/;
 
   document.documentElement.classList.add("js");
 
@@ -16,7 +17,7 @@
   function readShortlist() {
     try {
       var ids = JSON.parse(window.localStorage.getItem(STORE_KEY) || "[]");
-      return Array.isArray(ids) ? ids.filter(function (id) { return ID_RE.test(id); }).slice(0, MAX_SHORTLIST) : [];
+      return Array.isArray(ids) ? ids.filter(function (id) { return CODE_RE.test(id); }).slice(0, MAX_SHORTLIST) : [];
     } catch (e) {
       return [];
     }
@@ -31,14 +32,23 @@
     renderShortlistBar();
   }
 
-  function shortlistHref(ids) {
+  function shortlistHref(codes) {
     var lang = new URLSearchParams(window.location.search).get("lang");
-    var params = new URLSearchParams();
-    if (ids.length) params.set("ids", ids.join(","));
-    if (lang) params.set("lang", lang);
-    var query = params.toString();
-    return "/shortlist" + (query ? "?" + query : "");
+    var path = codes.length ? "/s/" + codes.join("") : "/shortlist";
+    return path + (lang ? "?lang=" + encodeURIComponent(lang) : "");
   }
+
+  // Ticks kept in the URL (`s`, by the page without JavaScript) join this browser's list.
+  (function adoptUrlTicks() {
+    var kept = new URLSearchParams(window.location.search).getAll("s").join("");
+    if (!kept || window.location.pathname !== "/") return;
+    var ids = readShortlist();
+    for (var i = 0; i + 7 <= kept.length; i += 7) {
+      var code = kept.slice(i, i + 7);
+      if (CODE_RE.test(code) && ids.indexOf(code) === -1 && ids.length < MAX_SHORTLIST) ids.push(code);
+    }
+    try { window.localStorage.setItem(STORE_KEY, JSON.stringify(ids)); } catch (e) { /* link only */ }
+  })();
 
   function renderShortlistBar() {
     var bar = document.getElementById("shortlist-bar");
@@ -287,7 +297,7 @@
   document.addEventListener("click", function (event) {
     var link = event.target.closest ? event.target.closest("a.js-remove") : null;
     if (!link) return;
-    var id = link.getAttribute("data-id");
+    var id = link.getAttribute("data-code");
     writeShortlist(readShortlist().filter(function (x) { return x !== id; }));
   });
 
