@@ -3,6 +3,10 @@
 Two rounds at most: every section's first attempt (and the crisis lines) at once; then, for
 the sections still short of picks, all their relaxed attempts at once. A section that is
 still empty keeps the labelled alternatives `run_search` offers for its last attempt.
+
+Within a round the searches' requests to Meilisearch go together, one multi-search per step
+(service/search/batching.py): the first attempts of every section, and the crisis lines, in
+the same round trips; the relaxed attempts in the round trips of the second round.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from service.plan.sections import TITLES, SectionId, SectionSpec, section_specs
 from service.plan.wanted import Constraint, broken
 from service.plan.words import Words
 from service.search.alternatives import Alternative
+from service.search.batching import BatchedIndex
 from service.search.crisis import CrisisBlock, crisis_lines
 from service.search.request import SearchRequest, request_pairs
 from service.search.run import SearchDeps, run_search
@@ -141,8 +146,13 @@ def _section(
     )
 
 
-async def run_plan(answers: PlanAnswers, deps: SearchDeps) -> PlanResponse:
-    """The plan for these answers: crisis lines, then each section's picks with reasons."""
+async def run_plan(answers: PlanAnswers, deps: SearchDeps, *, batched: bool = True) -> PlanResponse:
+    """The plan for these answers: crisis lines, then each section's picks with reasons.
+
+    `batched=False` sends each search's requests on their own (the bench's baseline).
+    """
+    if batched:
+        deps = msgspec.structs.replace(deps, index=BatchedIndex(deps.index))
     specs = section_specs(answers)
     first, crisis = await asyncio.gather(
         _round([(s, s.attempts[:1]) for s in specs], answers, deps),
