@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 import msgspec
 
+from bench.plan_batching import Batching
 from bench.plan_judging import Persona, query_pairs
 
 
@@ -36,6 +37,7 @@ class Outcome(msgspec.Struct, frozen=True, kw_only=True):
     baseline_judged: int = 0
     plan_ms: float = 0.0
     search_ms: float = 0.0
+    batching: Batching | None = None
 
     def section(self, section_id: str) -> SectionOutcome | None:
         """The section with this id, if the plan has it."""
@@ -112,6 +114,42 @@ def _summary(report: PlanReport) -> list[str]:
     ]
 
 
+def _batching(report: PlanReport) -> list[str]:
+    """Each plan with its searches' requests sent alone, and batched into multi-searches."""
+    rows = [(o.persona.id, o.batching) for o in report.outcomes if o.batching is not None]
+    if not rows:
+        return []
+    alone = [b.alone_ms for _id, b in rows]
+    batched = [b.batched_ms for _id, b in rows]
+    trips_alone = statistics.median(b.alone_round_trips for _id, b in rows)
+    trips = statistics.median(b.batched_round_trips for _id, b in rows)
+    same = sum(b.same for _id, b in rows)
+    return [
+        "## One multi-search per step",
+        "",
+        "In process, same index, result cache off, rounds alternating: each plan with every",
+        "search's requests sent on their own, then with the requests asked at once sent as one",
+        "multi-search (service/search/batching.py). Round trips are POSTs to Meilisearch (the",
+        "result cache's version read, one small GET shared by concurrent searches, comes on",
+        "top when the cache is on).",
+        "",
+        "| measure | requests alone | batched |",
+        "|---|---|---|",
+        f"| plan p50 (median of the personas' medians) | {_median(alone)} | {_median(batched)} |",
+        f"| round trips per plan (median) | {trips_alone:.0f} | {trips:.0f} |",
+        f"| plans identical both ways | {same} / {len(rows)} | |",
+        "",
+        "| persona | ms alone | ms batched | round trips alone | batched | same plan |",
+        "|---|---|---|---|---|---|",
+        *(
+            f"| {pid} | {b.alone_ms:.0f} | {b.batched_ms:.0f} | {b.alone_round_trips} | "
+            f"{b.batched_round_trips} | {'yes' if b.same else '**no**'} |"
+            for pid, b in rows
+        ),
+        "",
+    ]
+
+
 def _row(o: Outcome) -> str:
     meets, labelled, unlabelled = o.totals()
     base = o.section(o.persona.baseline_section)
@@ -173,6 +211,7 @@ def render(report: PlanReport) -> str:
         *(_row(o) for o in report.outcomes if o.status == "ok"),
         *(f"| {o.persona.id} | error | | | | | | |" for o in report.outcomes if o.status != "ok"),
         "",
+        *_batching(report),
         "## The plans",
         "",
     ]

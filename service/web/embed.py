@@ -43,6 +43,7 @@ WIDGET_STRINGS: Final[tuple[str, ...]] = (
     "embed_title",
     "embed_by",
     "embed_open_full",
+    "embed_open_plan",
     "q_label",
     "near_label",
     "near_hint",
@@ -105,6 +106,9 @@ def _widget_config(partner: Partner, lang: Lang, base_url: str) -> dict[str, Any
         "filters": filters,
         "strings": {k: STRINGS[lang][k] for k in WIDGET_STRINGS},
         "full_search_url": base_url.rstrip("/") + build_url("/", [("lang", lang)]),
+        # The plan with the partner's presets (service/web/plan.py), answered on our page.
+        "plan_url": base_url.rstrip("/")
+        + build_url("/plan", [("lang", lang), ("partner", partner.key)]),
     }
 
 

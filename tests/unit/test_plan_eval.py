@@ -23,7 +23,7 @@ PERSONAS = load_personas()
 
 
 def test_there_are_enough_personas_with_distinct_ids() -> None:
-    assert len(PERSONAS) >= 12
+    assert len(PERSONAS) >= 25
     assert len({p.id for p in PERSONAS}) == len(PERSONAS)
 
 
