@@ -35,7 +35,9 @@ class Batching(msgspec.Struct, frozen=True, kw_only=True):
     alone_ms: float
     batched_ms: float
     alone_round_trips: int
+    # Waves: round trips one after another; each is up to PARALLEL_REQUESTS POSTs at once.
     batched_round_trips: int
+    batched_requests: int
     same: bool
 
 
@@ -91,6 +93,7 @@ async def batching(
                 batched_ms=statistics.median(together),
                 alone_round_trips=counted.calls_asked,
                 batched_round_trips=counted.round_trips,
+                batched_requests=counted.requests_sent,
                 same=same,
             )
     finally:
