@@ -240,6 +240,8 @@ async def _frame_page(
         shortlist_hidden=[],
         results=results,
         form=form_view(pq, lang, deps.limits, presets=partner.presets, schedule=SCHEDULE_PARAMS),
+        plan_url=str(request.base_url).rstrip("/")
+        + build_url("/plan", [("lang", lang), ("partner", partner.key)]),
     )
     response = html_response(body, status=status, lang=lang)
     response.headers[CSP] = page_policy(frame_ancestors=partner.origins)

@@ -184,6 +184,11 @@ async def test_the_iframe_on_an_allowed_origin_and_refused_elsewhere(
     await expect(frame.locator(".chip").first).to_have_text(re.compile("Language: Spanish"))
     for language in await frame.locator("dt:has-text('Languages') + dd").all_inner_texts():
         assert "Spanish" in language
+    plan = frame.get_by_role("link", name="Make a support plan")
+    assert await plan.get_attribute("href") == (
+        f"{app_site.origin}/plan?lang=en&partner={PARTNER_KEY}"
+    )
+    assert await plan.get_attribute("target") == "_blank"
     await visit.context.close()
 
     visit = await open_visit(browser)
