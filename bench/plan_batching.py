@@ -1,8 +1,8 @@
 """A plan's searches sent alone vs batched into multi-searches, timed side by side.
 
 In process, on the same Meilisearch and index as the rest of `make eval-plan`, with the result
-cache off: each persona's plan asked with every search's requests sent on their own (as before
-service/search/batching.py), then batched, in alternating rounds; the median of each and the
+cache off: each persona's plan asked with every search's requests sent on their own (no batching),
+then batched (service/search/batching.py), in alternating rounds; the median of each and the
 round trips each made.
 """
 

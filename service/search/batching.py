@@ -1,22 +1,23 @@
-"""Searches asked together, sent together: one `POST /multi-search` per wave of a plan.
+"""Searches asked together, sent together: the requests of one wave of a plan as multi-searches.
 
 A support plan runs a dozen searches at once, and each search near a place or soonest first
 makes several requests of its own (the zones facet, edge probes, tier counts, the page).
 `BatchedIndex` stands in for the index during one plan: every `search` and `multi_search`
 asked while the plan's other searches are still on their way to their next request is held
-until they have all arrived, then all are sent in one multi-search, and bodies asked twice
-(every schedule search asks for the zones facet) are sent once.
+until they have all arrived, then all are sent together, and bodies asked twice (schedule
+searches ask for the same zones facet) are sent once. Meilisearch answers the queries of one
+multi-search one after another, so a wave goes as up to `PARALLEL_REQUESTS` multi-searches
+at once, the bodies dealt round.
 
 The bodies are exactly those each search would have sent alone and Meilisearch answers a
 multi-search query as it answers the same search, so answers do not change; only the number
-of round trips does. A request that needs an earlier answer (the page after the tier counts,
-a relaxed attempt after the first) goes in a later wave: a plan costs as many round trips as
-its deepest search has steps, not as many as all its searches have requests.
+of requests does. A request that needs an earlier answer (the page after the tier counts,
+a relaxed attempt after the first) goes in a later wave: a plan waits on as many round trips
+as its deepest search has steps, not on as many as all its searches have requests.
 
 What is held is never held long: the batch is sent once the event loop has run a few times
 with nothing new asked (no timer, no wait on the network), so a slow search never delays the
-others by more than those turns of the loop.
-"""
+others by more than those turns of the loop."""
 
 from __future__ import annotations
 
