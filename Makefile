@@ -90,10 +90,12 @@ soak: $(INSTALLED)
 	$(BIN)/python -m bench.soak $(SOAK_ARGS)
 
 # eval: the judged set (tests/data/search_eval) asked of the real app on the seed index, literal
-# and understood, with the settings variants side by side (results in docs/search-quality.md)
+# and understood, with the settings variants side by side (results in docs/search-quality.md);
+# then the plan personas, as eval-plan (docs/plan-quality.md)
 eval: $(INSTALLED)
 	$(BIN)/python -m meili_local ensure
 	$(BIN)/python -m bench.eval $(EVAL_ARGS)
+	$(BIN)/python -m bench.plan_eval $(EVAL_PLAN_ARGS)
 
 # eval-plan: every persona of tests/data/plan_eval asked for a support plan on the seed index,
 # each pick judged, beside the plain search the person would type (docs/plan-quality.md)

@@ -7,13 +7,15 @@
    pick against the persona's expectation for its section (bench/plan_judging.py); ask the
    baseline too, the plain `/v1/search` the person would type (`baseline_q`, near their
    place), and judge its first hits against the same section's expectation.
-3. Time both with the result cache off (every answer asked of Meilisearch), several rounds,
-   and write the report (bench/plan_report.py).
+3. Time both with the result cache off (every answer asked of Meilisearch), several rounds;
+   time each plan in process with its searches' requests sent alone and batched into
+   multi-searches (bench/plan_batching.py), and write the report (bench/plan_report.py).
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
 import secrets
 import statistics
@@ -26,10 +28,12 @@ from pathlib import Path
 from typing import Any, Final
 
 import httpx
+import msgspec
 from litestar import Litestar
 from litestar.testing import TestClient
 
 from bench.eval import INDEX, _commit, index_seed
+from bench.plan_batching import batching
 from bench.plan_judging import Persona, judge_pick, load_personas, meets, query_pairs
 from bench.plan_report import Outcome, PlanReport, SectionOutcome, render
 from meili_local import ManagedMeilisearch, binary_cache_dir, find_or_install_binary
@@ -141,6 +145,18 @@ def evaluate(root: Path) -> PlanReport:
         with TestClient(create_app(settings, gazetteer=Gazetteer.load())) as client:
             client.get("/v1/search", params={"kind": "meeting"})  # warm-up: zone facets
             outcomes = [ask_persona(client, p) for p in personas]
+        batched = asyncio.run(
+            batching(
+                url=server.url,
+                api_key=server.master_key,
+                index_name=INDEX,
+                personas=personas,
+                rounds=ROUNDS,
+            )
+        )
+        outcomes = [
+            msgspec.structs.replace(o, batching=batched.get(o.persona.id)) for o in outcomes
+        ]
     finally:
         server.stop()
     return PlanReport(

@@ -3,13 +3,18 @@
 Two rounds at most: every section's first attempt (and the crisis lines) at once; then, for
 the sections still short of picks, all their relaxed attempts at once. A section that is
 still empty keeps the labelled alternatives `run_search` offers for its last attempt.
+
+Within a round the searches' requests to Meilisearch go together, one multi-search per step
+(service/search/batching.py): the first attempts of every section, and the crisis lines, in
+the same round trips; the relaxed attempts in the round trips of the second round.
 """
 
 from __future__ import annotations
 
 import asyncio
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Final
 from urllib.parse import urlencode
 
 import msgspec
@@ -24,6 +29,7 @@ from service.plan.sections import TITLES, SectionId, SectionSpec, section_specs
 from service.plan.wanted import Constraint, broken
 from service.plan.words import Words
 from service.search.alternatives import Alternative
+from service.search.batching import BatchedIndex
 from service.search.crisis import CrisisBlock, crisis_lines
 from service.search.request import SearchRequest, request_pairs
 from service.search.run import SearchDeps, run_search
@@ -63,34 +69,65 @@ class PlanResponse(msgspec.Struct, frozen=True, kw_only=True):
 
 
 Found = list[tuple[Attempt, list[SearchHit]]]
+# A search as a partner lets it run (its presets applied), or None when nothing can match.
+Narrowing = Callable[[SearchRequest], SearchRequest | None]
+
+
+class PlanScope(msgspec.Struct, frozen=True, kw_only=True):
+    """Limits on every search of a plan: a partner's presets, which nothing may widen."""
+
+    narrow: Narrowing | None = None
+    # The parameters the presets fix: no alternative offered to an empty section widens them.
+    fixed: frozenset[str] = frozenset()
+
+
+OPEN: Final = PlanScope()
 
 
 async def _hits(
-    requests: Sequence[SearchRequest], deps: SearchDeps, *, offer_alternatives: bool
+    requests: Sequence[SearchRequest],
+    deps: SearchDeps,
+    *,
+    offer_alternatives: bool,
+    scope: PlanScope,
 ) -> tuple[list[SearchHit], list[Alternative]]:
     answers = await asyncio.gather(
-        *(run_search(r, deps, offer_alternatives=offer_alternatives) for r in requests)
+        *(
+            run_search(r, deps, offer_alternatives=offer_alternatives, fixed=scope.fixed)
+            for r in requests
+        )
     )
     hits = [hit for answer in answers for hit in answer.hits]
     return hits, [alt for answer in answers[:1] for alt in answer.alternatives]
 
 
-def _requests(spec: SectionSpec, attempt: Attempt, answers: PlanAnswers) -> list[SearchRequest]:
-    return search_requests(
+def _requests(
+    spec: SectionSpec, attempt: Attempt, answers: PlanAnswers, scope: PlanScope
+) -> list[SearchRequest]:
+    found = search_requests(
         attempt.wanted, answers, by_time=spec.by_time, starts_within_min=spec.starts_within_min
     )
+    if scope.narrow is None:
+        return found
+    return [narrowed for r in found if (narrowed := scope.narrow(r)) is not None]
 
 
 async def _round(
     wanted: Sequence[tuple[SectionSpec, Sequence[Attempt]]],
     answers: PlanAnswers,
     deps: SearchDeps,
+    scope: PlanScope,
     *,
     offer_alternatives: bool = False,
 ) -> list[tuple[Found, list[Alternative]]]:
     """Every attempt of every section at once (with `run_search`'s alternatives if asked)."""
     jobs = [
-        _hits(_requests(spec, a, answers), deps, offer_alternatives=offer_alternatives)
+        _hits(
+            _requests(spec, a, answers, scope),
+            deps,
+            offer_alternatives=offer_alternatives,
+            scope=scope,
+        )
         for spec, attempts in wanted
         for a in attempts
     ]
@@ -111,6 +148,7 @@ def _section(
     chosen: Sequence[Chosen],
     answers: PlanAnswers,
     alternatives: list[Alternative],
+    scope: PlanScope,
 ) -> Section:
     notes: list[Words] = []
     given_up = {constraint for c in chosen for constraint in broken(c.hit, spec.wanted)}
@@ -130,29 +168,42 @@ def _section(
         )
         for c in chosen
     ]
-    first = _requests(spec, spec.attempts[0], answers)[0]
+    firsts = _requests(spec, spec.attempts[0], answers, scope)
+    query = (
+        urlencode(request_pairs(msgspec.structs.replace(firsts[0], per_page=None)), safe=",")
+        if firsts
+        else ""
+    )
     return Section(
         id=spec.id,
         title=TITLES[spec.id],
         picks=picks,
         relaxed=notes,
-        query=urlencode(request_pairs(msgspec.structs.replace(first, per_page=None)), safe=","),
+        query=query,
         alternatives=[] if picks else alternatives,
     )
 
 
-async def run_plan(answers: PlanAnswers, deps: SearchDeps) -> PlanResponse:
-    """The plan for these answers: crisis lines, then each section's picks with reasons."""
+async def run_plan(
+    answers: PlanAnswers, deps: SearchDeps, *, scope: PlanScope = OPEN, batched: bool = True
+) -> PlanResponse:
+    """The plan for these answers: crisis lines, then each section's picks with reasons.
+
+    `scope` narrows every search (a partner's presets); `batched=False` sends each search's
+    requests on their own (the bench's baseline).
+    """
+    if batched:
+        deps = msgspec.structs.replace(deps, index=BatchedIndex(deps.index))
     specs = section_specs(answers)
     first, crisis = await asyncio.gather(
-        _round([(s, s.attempts[:1]) for s in specs], answers, deps),
+        _round([(s, s.attempts[:1]) for s in specs], answers, deps, scope),
         crisis_lines(deps.index, deps.result_cache),
     )
     found = {spec.id: f for spec, (f, _alts) in zip(specs, first, strict=True)}
     alternatives: dict[SectionId, list[Alternative]] = {s.id: [] for s in specs}
     short = [s for s in specs if len(choose(s, found[s.id])) < s.picks and len(s.attempts) > 1]
     if short:
-        more = await _round([(s, s.attempts[1:]) for s in short], answers, deps)
+        more = await _round([(s, s.attempts[1:]) for s in short], answers, deps, scope)
         for spec, (extra, _alts) in zip(short, more, strict=True):
             found[spec.id] = found[spec.id] + extra
     taken: set[str] = {line.id for line in crisis.lines}
@@ -165,9 +216,9 @@ async def run_plan(answers: PlanAnswers, deps: SearchDeps) -> PlanResponse:
     empty = [s for s in specs if not chosen[s.id]]
     if empty:
         last = await _round(
-            [(s, s.attempts[-1:]) for s in empty], answers, deps, offer_alternatives=True
+            [(s, s.attempts[-1:]) for s in empty], answers, deps, scope, offer_alternatives=True
         )
         for spec, (_found, alts) in zip(empty, last, strict=True):
             alternatives[spec.id] = alts
-    sections = [_section(s, chosen[s.id], answers, alternatives[s.id]) for s in specs]
+    sections = [_section(s, chosen[s.id], answers, alternatives[s.id], scope) for s in specs]
     return PlanResponse(crisis=crisis, sections=sections, answers=urlencode(answer_pairs(answers)))

@@ -17,7 +17,6 @@ from service.search.request import SearchRequest
 # Room to choose from: picks come from different groups, and some hits break an answer the
 # search cannot express (every accessibility need at once).
 CANDIDATES_PER_REQUEST: Final = 20
-NEXT_DAY_MIN: Final = 1440
 
 
 def _filters(wanted: Wanted) -> dict[str, list[str]]:
@@ -44,7 +43,7 @@ def search_requests(
     per_page: int = CANDIDATES_PER_REQUEST,
 ) -> list[SearchRequest]:
     """The searches of one attempt: one per wanted time window (else one), soonest first for
-    meetings, nearest first near a place."""
+    meetings (near a place too), the others in the search's order (nearest first near one)."""
     remote = not wanted.attendance or bool(REMOTE_MODES & set(wanted.attendance))
     base = SearchRequest(
         near=wanted.near,
@@ -59,15 +58,7 @@ def search_requests(
         starts_within_min=str(starts_within_min) if starts_within_min else None,
         include_online="true" if wanted.near and remote and "meeting" in wanted.kinds else None,
     )
-    found = [
+    return [
         msgspec.structs.replace(base, time_from=window.start, time_to=window.end)
         for window in wanted.windows
     ] or [base]
-    if by_time and wanted.near and starts_within_min is None:
-        # Near a place, results come nearest first whatever `sort` says (service/search/
-        # nearby.py), so the next day's starts are asked for apart, to be sorted here.
-        found = [
-            *(msgspec.structs.replace(r, starts_within_min=str(NEXT_DAY_MIN)) for r in found),
-            *found,
-        ]
-    return found

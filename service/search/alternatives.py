@@ -160,15 +160,22 @@ async def online(
 
 
 async def helplines(
-    request: SearchRequest, search: Searcher, *, state: str | None, any_need: bool = True
+    request: SearchRequest,
+    search: Searcher,
+    *,
+    state: str | None,
+    any_need: bool = True,
+    fixed: Collection[str] = (),
 ) -> Alternative | None:
-    """Helplines for the same needs (else any, when `any_need`) that serve the place's state."""
+    """Helplines for the same needs (else any, when `any_need`) that serve the place's state,
+    still within the request's filters that `fixed` names (a partner's language, say)."""
     if request.filters.get("kind") == ["helpline"]:
         return None
     needs = request.filters.get("need", [])
-    tries = [{"kind": ["helpline"], "need": needs}] if needs else []
+    kept = {p: v for p, v in request.filters.items() if p in fixed and p not in {"kind", "need"}}
+    tries = [{**kept, "kind": ["helpline"], "need": needs}] if needs else []
     if any_need or not needs:
-        tries.append({"kind": ["helpline"]})
+        tries.append({**kept, "kind": ["helpline"]})
     for filters in tries:
         asked = SearchRequest(
             near=request.near, filters=filters, per_page=SHOWN_PER_GROUP, facets="none"
@@ -209,7 +216,7 @@ async def alternatives(
         if radius_km is not None and request.near and "radius_km" not in fixed
         else None,
         online(quiet, search, state=state, by_time=by_time) if "attendance" not in fixed else None,
-        helplines(quiet, search, state=state, any_need="need" not in fixed)
+        helplines(quiet, search, state=state, any_need="need" not in fixed, fixed=fixed)
         if "kind" not in fixed
         else None,
     ]

@@ -45,6 +45,7 @@ WIDGET_STRINGS: Final[tuple[str, ...]] = (
     "embed_title",
     "embed_by",
     "embed_open_full",
+    "embed_open_plan",
     "q_label",
     "near_label",
     "near_hint",
@@ -107,6 +108,9 @@ def _widget_config(partner: Partner, lang: Lang, base_url: str) -> dict[str, Any
         "filters": filters,
         "strings": {k: STRINGS[lang][k] for k in WIDGET_STRINGS},
         "full_search_url": base_url.rstrip("/") + build_url("/", [("lang", lang)]),
+        # The plan with the partner's presets (service/web/plan.py), answered on our page.
+        "plan_url": base_url.rstrip("/")
+        + build_url("/plan", [("lang", lang), ("partner", partner.key)]),
     }
 
 
@@ -251,6 +255,8 @@ async def _frame_page(
         listing_base=str(request.base_url).rstrip("/"),
         results=results,
         form=form_view(pq, lang, deps.limits, presets=partner.presets, schedule=SCHEDULE_PARAMS),
+        plan_url=str(request.base_url).rstrip("/")
+        + build_url("/plan", [("lang", lang), ("partner", partner.key)]),
     )
     response = html_response(body, status=status, lang=lang)
     response.headers[CSP] = page_policy(frame_ancestors=partner.origins)

@@ -22,6 +22,7 @@ from service.http.partners import (
 )
 from service.http.problems import problem_response
 from service.http.rate_limit import PartnerQuota, client_address, visitor_share
+from service.plan.assemble import PlanScope
 from service.search.query import validate_codes
 from service.search.request import SearchRequest, filter_params, search_request
 from service.search.run import SearchDeps, SearchResponse, empty_response, run_search
@@ -135,6 +136,26 @@ def preset_params(partner: Partner) -> frozenset[str]:
     named |= {"near"} if presets.near else set()
     named |= {"radius_km"} if presets.radius_km is not None else set()
     return frozenset(named)
+
+
+def partner_scope(partner: Partner) -> PlanScope:
+    """Every search of a plan opened through the partner, narrowed by its presets."""
+    presets = partner.presets
+
+    def narrow(request: SearchRequest) -> SearchRequest | None:
+        narrowed = narrow_filters(presets, request.filters)
+        if narrowed.impossible:
+            return None
+        return msgspec.structs.replace(
+            request,
+            filters=narrowed.filters,
+            near=presets.near or request.near,
+            radius_km=narrow_radius_km(presets, request.radius_km),
+            # Online meetings from the whole state would reach past the partner's place.
+            include_online=None if presets.near else request.include_online,
+        )
+
+    return PlanScope(narrow=narrow, fixed=preset_params(partner))
 
 
 async def partner_search(request: AnyRequest, partner: Partner, deps: SearchDeps) -> SearchResponse:

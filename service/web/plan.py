@@ -4,6 +4,10 @@ Without JavaScript it is one form that POSTs the answers (so they are never in a
 might log) and answers with the plan; with JavaScript, static/plan.js shows one question per
 screen on a phone and reopens a plan from a link's fragment (`/plan#who=me&...`), which
 browsers never send to the server. Nothing about a visitor is stored.
+
+`/plan?partner=KEY` (the link a partner's embed offers) makes the plan with the partner's
+presets: every search of every section is narrowed by them, as the embed's searches are, and
+nothing the visitor answers widens them.
 """
 
 from __future__ import annotations
@@ -19,8 +23,10 @@ from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.types import ControllerRouterHandler
 
+from service.contract.documents import FILTER_FIELDS
 from service.contract.vocabulary import ACCESSIBILITY, COMMUNITIES, LANGUAGES, Vocabulary
 from service.errors import BadParameterError, PathwaysError
+from service.http.partners import FILTER_PARAMS, Partner, PartnerRegistry, narrow_radius_km
 from service.plan.answers import (
     ATTEND,
     CONCERNS,
@@ -33,11 +39,13 @@ from service.plan.answers import (
     PlanAnswers,
     read_answers,
 )
-from service.plan.assemble import PlanResponse, run_plan
+from service.plan.assemble import OPEN, PlanResponse, run_plan
 from service.plan.calendar import plan_calendar
 from service.schedules.params import Clock
 from service.search.client import SearchIndex
 from service.search.run import SearchDeps
+from service.web.cards import labels
+from service.web.embedding import partner_scope
 from service.web.i18n import Lang
 from service.web.page_query import build_url
 from service.web.pages import html_response, shortlist_ids, visitor
@@ -165,6 +173,42 @@ def _given(values: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
     return {k: [str(v) for v in values[k]] for k in PLAN_PARAMS if k in values}
 
 
+def _partner(request: AnyRequest) -> Partner | None:
+    """The partner a plan was opened through (`?partner=KEY`); 400 for an unknown key."""
+    key = request.query_params.get("partner")
+    if not key:
+        return None
+    registry: PartnerRegistry = request.app.state.partners
+    partner = registry.get(key)
+    if partner is None:
+        raise BadParameterError("partner", "partner: not a known partner key")
+    return partner
+
+
+def with_partner(answers: PlanAnswers, partner: Partner | None) -> PlanAnswers:
+    """The answers within the partner's place and radius, when it presets one."""
+    if partner is None or partner.presets.near is None:
+        return answers
+    radius_km = narrow_radius_km(partner.presets, answers.radius_km)
+    return msgspec.structs.replace(answers, near=partner.presets.near, radius_km=radius_km)
+
+
+def partner_note(partner: Partner | None, lang: Lang) -> str:
+    """What the partner's presets keep every section to, in words ('' without a partner)."""
+    if partner is None:
+        return ""
+    vocab = {f.param: f.vocabulary for f in FILTER_FIELDS}
+    kept = [
+        label
+        for param in FILTER_PARAMS
+        for label in labels(vocab[param], partner.presets.codes(param), lang)
+    ]
+    if partner.presets.near:
+        kept.append(partner.presets.near)
+    presets = ", ".join(kept) or plan_text(lang, "partner_no_presets")
+    return plan_text(lang, "partner_note", name=partner.name, presets=presets)
+
+
 async def _page(
     request: AnyRequest, deps: SearchDeps, values: dict[str, list[str]], *, ask: bool
 ) -> Response[str]:
@@ -172,14 +216,19 @@ async def _page(
     answers = PlanAnswers()
     plan: PlanResponse | None = None
     error: PathwaysError | None = None
+    partner: Partner | None = None
     status = 200
     try:
-        answers = read_answers(values)
+        partner = _partner(request)
+        answers = with_partner(read_answers(values), partner)
         if ask:
-            plan = await run_plan(answers, deps)
+            scope = partner_scope(partner) if partner else OPEN
+            plan = await run_plan(answers, deps, scope=scope)
     except PathwaysError as exc:
         error, status = exc, exc.status_code
-    share = "/plan#" + urlencode([(k, v) for k, vs in values.items() for v in vs]) if plan else ""
+    through = [("partner", partner.key)] if partner else []
+    fragment = urlencode([(k, v) for k, vs in values.items() for v in vs])
+    share = build_url("/plan", through) + "#" + fragment if plan else ""
     other: Lang = "es" if who.lang == "en" else "en"
     body = render(
         "plan.html",
@@ -187,7 +236,7 @@ async def _page(
         frame=False,
         p=lambda key, **v: plan_text(who.lang, key, **v),
         home_url=build_url("/", who.keep),
-        switch_url=build_url("/plan", [("lang", other)]),
+        switch_url=build_url("/plan", [("lang", other), *through]),
         questions=form_questions(answers, who.lang),
         near=answers.near or "",
         plan=plan,
@@ -197,8 +246,10 @@ async def _page(
         calendar_url=calendar_url(plan) if plan else "",
         sms_url="sms:?&body=" + quote(text_message(plan, who.lang)) if plan else "",
         keep=who.keep,
-        # Only the interface language travels in the URL; the answers go in the body.
-        form_action=build_url("/plan", who.keep),
+        partner_note=partner_note(partner, who.lang),
+        # Only the interface language and the partner travel in the URL; the answers go in
+        # the body.
+        form_action=build_url("/plan", [*who.keep, *through]),
     )
     return html_response(body, status=status, lang=who.lang)
 

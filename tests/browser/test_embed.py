@@ -63,8 +63,32 @@ async def test_the_widget_works_on_an_allowed_origin_with_styles_isolated(
     assert "Georgia" in await computed(page, "h1", "font-family")
     assert await page.evaluate("document.querySelectorAll('article.card').length") == 0
 
+    # The plan opens on the Pathways site with the partner's presets.
+    plan = widget.get_by_role("link", name="Make a support plan")
+    assert await plan.get_attribute("href") == (
+        f"{app_site.origin}/plan?lang=en&partner={PARTNER_KEY}"
+    )
+    assert await plan.get_attribute("target") == "_blank"
+
     # Only the partner's own host and the Pathways host were ever asked for anything.
     assert visit.hosts() == {allowed.host, app_site.host}
+    await visit.context.close()
+
+
+async def test_the_plan_opened_from_the_widget_keeps_the_partners_place(
+    browser: Browser, app_site: Site
+) -> None:
+    visit = await open_visit(browser)
+    page = visit.page
+    await page.goto(f"{app_site.origin}/plan?lang=en&partner={PARTNER_KEY}")
+    await expect(page.locator("#plan-partner")).to_contain_text("Test Recovery Center")
+    await expect(page.locator("#near")).to_have_value("19103")
+    await page.get_by_label("Alcohol").check()
+    await page.get_by_role("button", name="Make my plan").click()
+    await expect(page.locator("#plan-title")).to_have_text("Your plan")
+    await expect(page.locator("#plan-partner")).to_contain_text("Test Recovery Center")
+    link = await page.locator("#plan-link").input_value()
+    assert f"/plan?partner={PARTNER_KEY}#" in link
     await visit.context.close()
 
 
@@ -160,6 +184,11 @@ async def test_the_iframe_on_an_allowed_origin_and_refused_elsewhere(
     await expect(frame.locator(".chip").first).to_have_text(re.compile("Language: Spanish"))
     for language in await frame.locator("dt:has-text('Languages') + dd").all_inner_texts():
         assert "Spanish" in language
+    plan = frame.get_by_role("link", name="Make a support plan")
+    assert await plan.get_attribute("href") == (
+        f"{app_site.origin}/plan?lang=en&partner={PARTNER_KEY}"
+    )
+    assert await plan.get_attribute("target") == "_blank"
     await visit.context.close()
 
     visit = await open_visit(browser)

@@ -50,6 +50,13 @@ async def test_without_javascript_one_form_posts_the_answers(
     assert page.url == app_site.origin + "/plan"
     assert _posted(sent)
     assert all("alcohol" not in r.url and "19103" not in r.url for r in sent)
+    # The link to share is there without JavaScript, saying what it reveals and what it needs.
+    await page.locator(".plan-share summary").click()
+    link = await page.locator("#plan-link").input_value()
+    assert link.startswith(app_site.origin + "/plan#")
+    assert "concern=alcohol" in link.split("#", 1)[1]
+    await expect(page.locator(".plan-share details")).to_contain_text("Anyone who sees the link")
+    await expect(page.locator(".plan-share details")).to_contain_text("JavaScript")
     assert await axe_violations(page) == []
     await visit.context.close()
 

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from litestar import Litestar
 from litestar.testing import TestClient
 
+from bench.plan_judging import load_personas, query_pairs
+
 AT = "2026-12-01T12:00:00-05:00"
+PERSONAS = load_personas()
 
 
 def _plan(client: TestClient[Litestar], query: str) -> dict[str, Any]:
@@ -62,6 +66,63 @@ def test_young_lgbtq_person_online(client: TestClient[Litestar]) -> None:
     starts = [p["hit"]["next_occurrence"] for p in peer["picks"]]
     assert starts == sorted(starts)
     _every_break_is_labelled(body)
+
+
+def _persona_query(persona_id: str) -> str:
+    persona = next(p for p in PERSONAS if p.id == persona_id)
+    return urlencode(query_pairs(persona))
+
+
+NEW_PERSONAS = (
+    "atlanta-faith-weekday-evenings",
+    "alpena-senior-pills-by-phone",
+    "kc-partner-of-gambler-online",
+    "sf-trans-woman-meth-medicaid",
+    "philly-pregnant-fentanyl-moud",
+)
+
+
+@pytest.mark.parametrize("persona_id", NEW_PERSONAS)
+def test_every_required_section_is_there_and_labelled(
+    client: TestClient[Litestar], persona_id: str
+) -> None:
+    persona = next(p for p in PERSONAS if p.id == persona_id)
+    body = _plan(client, _persona_query(persona_id))
+    assert body["crisis"]["lines"]
+    assert body["sections"][0]["id"] == "talk_now"
+    sections = _sections(body)
+    for required in persona.required:
+        assert sections[required]["picks"] or sections[required]["alternatives"], required
+    _every_break_is_labelled(body)
+
+
+def test_a_man_without_a_car_gets_nothing_he_must_travel_to(
+    client: TestClient[Litestar],
+) -> None:
+    body = _plan(client, _persona_query("alpena-senior-pills-by-phone"))
+    sections = _sections(body)
+    for pick in sections["peer"]["picks"]:
+        assert set(pick["hit"]["attendance"]) & {"online", "phone", "hybrid"}, pick["hit"]
+    assert all(p["hit"]["kind"] == "telehealth" for p in sections["care"]["picks"])
+
+
+def test_a_wife_of_a_gambler_is_offered_family_support_first(
+    client: TestClient[Litestar],
+) -> None:
+    body = _plan(client, _persona_query("kc-partner-of-gambler-online"))
+    assert [s["id"] for s in body["sections"]][:2] == ["talk_now", "family"]
+    family = _sections(body)["family"]
+    assert all("family_friends" in p["hit"]["needs"] for p in family["picks"])
+
+
+def test_medication_is_what_the_pregnant_woman_gets_or_is_told_otherwise(
+    client: TestClient[Litestar],
+) -> None:
+    body = _plan(client, _persona_query("philly-pregnant-fentanyl-moud"))
+    care = _sections(body)["care"]
+    assert care["picks"]
+    for pick in care["picks"]:
+        assert "moud" in pick["hit"]["needs"] or "need" in pick["broken"], pick["hit"]["name"]
 
 
 def test_nothing_asked_still_gives_a_plan(client: TestClient[Litestar]) -> None:

@@ -399,12 +399,12 @@ def test_search_requests_one_per_time_window() -> None:
     spec = _peer(**msgspec.structs.asdict(answers))
     requests = search_requests(spec.attempts[0].wanted, answers, by_time=True)
     assert [(r.time_from, r.time_to, r.starts_within_min, r.include_online) for r in requests] == [
-        ("06:00", "12:00", "1440", "true"),
-        ("17:00", "22:00", "1440", "true"),
         ("06:00", "12:00", None, "true"),
         ("17:00", "22:00", None, "true"),
     ]
     assert requests[0].filters["kind"] == ["meeting"]
+    # Soonest first near a place too: no separate search of the next day's starts.
+    assert {r.sort for r in requests} == {"soonest"}
     assert requests[0].at == "2026-12-01T12:00:00-05:00"
 
 

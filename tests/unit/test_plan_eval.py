@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 import pytest
 
+from bench.plan_batching import Batching
 from bench.plan_judging import SECTIONS, Expect, judge_pick, load_personas, meets, query_pairs
 from bench.plan_report import Outcome, PlanReport, SectionOutcome, render
 from service.contract.vocabulary import (
@@ -23,7 +25,7 @@ PERSONAS = load_personas()
 
 
 def test_there_are_enough_personas_with_distinct_ids() -> None:
-    assert len(PERSONAS) >= 12
+    assert len(PERSONAS) >= 25
     assert len({p.id for p in PERSONAS}) == len(PERSONAS)
 
 
@@ -135,6 +137,25 @@ def test_report_renders_counts() -> None:
     assert "| **unlabelled misses** (a stated answer broken without a label) | **0** |" in text
     assert "| labelled relaxations | 1 (50 %) |" in text
     assert "| plan p50 (median of the personas' medians) | 80 ms |" in text
+    assert "## One multi-search per step" not in text
+    batched = msgspec.structs.replace(
+        outcome,
+        batching=Batching(
+            alone_ms=120.0,
+            batched_ms=110.0,
+            alone_round_trips=90,
+            batched_round_trips=9,
+            batched_requests=40,
+            same=True,
+        ),
+    )
+    text = render(
+        PlanReport(date="d", commit="c", meilisearch="1.21.0", rounds=5, outcomes=[batched])
+    )
+    assert "| plan p50 (median of the personas' medians) | 120 ms | 110 ms |" in text
+    assert "| POSTs to Meilisearch per plan (median) | 90 | 40 |" in text
+    assert "| round trips one after another per plan (median) | - | 9 |" in text
+    assert f"| {persona.id} | 120 | 110 | 90 | 40 | 9 | yes |" in text
 
 
 @pytest.mark.parametrize(

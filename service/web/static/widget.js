@@ -233,6 +233,10 @@
     frame.appendChild(el("p", { "class": "pw-full" }, [
       el("a", { href: config.full_search_url, target: "_blank", rel: "noopener", text: s.embed_open_full }),
     ]));
+    // The plan opens on our page with this partner's presets, which no answer widens.
+    frame.appendChild(el("p", { "class": "pw-plan" }, [
+      el("a", { href: config.plan_url, target: "_blank", rel: "noopener", text: s.embed_open_plan }),
+    ]));
 
     function search(page, focus) {
       var extra = { page: page };
