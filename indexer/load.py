@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final
 
@@ -75,16 +76,38 @@ def read_sources_file(path: Path) -> SourcesFile:
     return sources
 
 
-def with_refresh_days(load: SourceLoad) -> SourceLoad:
-    """The load with its source's refresh period carried in every document's provenance."""
+def newest_date(values: Iterable[str | None]) -> str | None:
+    """The latest of some ISO 8601 dates or date-times, as written; None when none parses."""
+    dated: list[tuple[datetime, str]] = []
+    for value in values:
+        if not value:
+            continue
+        try:
+            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            continue
+        dated.append((parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC), value))
+    return max(dated)[1] if dated else None
+
+
+def with_source_dates(load: SourceLoad) -> SourceLoad:
+    """The load with its source's refresh period and edition (its newest date) carried in
+    every document's provenance."""
     days = load.source.refresh_days
-    if days is not None:
-        load.documents = [
-            msgspec.structs.replace(
-                doc, provenance=msgspec.structs.replace(doc.provenance, refresh_days=days)
-            )
-            for doc in load.documents
-        ]
+    edition = newest_date(
+        [load.source.updated_at, *(d.provenance.updated_at for d in load.documents)]
+    )
+    load.documents = [
+        msgspec.structs.replace(
+            doc,
+            provenance=msgspec.structs.replace(
+                doc.provenance,
+                refresh_days=days if days is not None else doc.provenance.refresh_days,
+                source_updated_at=edition,
+            ),
+        )
+        for doc in load.documents
+    ]
     return load
 
 
@@ -99,7 +122,7 @@ def load_sources(
     failures: list[SourceFailure] = []
     for source in sources:
         try:
-            loads.append(with_refresh_days(LOADERS[source.format](source, root)))
+            loads.append(with_source_dates(LOADERS[source.format](source, root)))
         except SourceLoadError as exc:
             failures.append(SourceFailure(source=source, reason=str(exc)))
         if on_source is not None:

@@ -140,6 +140,9 @@ class Provenance(Base, frozen=True, kw_only=True):
     # How many days `updated_at` stays good: the source's `refresh_days` (seed_data/sources.toml);
     # None: the service's PATHWAYS_STALE_AFTER_DAYS (service/search/freshness.py).
     refresh_days: Annotated[int, Meta(ge=1)] | None = None
+    # The newest date the source gives for any of its records (or for the whole list): the
+    # edition of the source this record is read from (service/search/freshness.py).
+    source_updated_at: str | None = None
     licence: str | None = None
     # The publisher's page for change requests (Meeting Guide `feedback_url`): stewards
     # forward reports there (service/review/forward.py).

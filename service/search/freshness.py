@@ -1,13 +1,16 @@
-"""Whether a listing is stale: older than its sources' own refresh periods (pure).
+"""Whether a listing is in doubt: older than its source's own refresh period (pure).
 
-Computed when a result is served, from the dates the index stores, so a listing turns stale
-as time passes without any re-indexing. Each source's date (`provenance.updated_at`, and for
-merged listings each `also_from[].updated_at`) stays good for that source's refresh period
-(`provenance.refresh_days`, from `refresh_days` in the sources file), or for the setting
-PATHWAYS_STALE_AFTER_DAYS (default 365) when the source declares none. A steward's check
-(`checked.on`) stays good for PATHWAYS_STALE_AFTER_DAYS too. The listing is stale when none of
-its dates is still good. A listing with no date at all is not flagged: nothing says it is old,
-and `provenance.updated_at` shows that the date is unknown.
+Each source's date for a listing (`provenance.updated_at`, and for merged listings each
+`also_from[].updated_at`) stays good for that source's refresh period (`provenance.refresh_days`,
+from `refresh_days` in the sources file, else the setting PATHWAYS_STALE_AFTER_DAYS, default
+365), counted to the source's own newest date (`provenance.source_updated_at`, the edition the
+index holds) when it has one, else to now. So a listing is in doubt when it lags behind the list
+it comes from (a meeting last edited four years before the rest of its feed was), not merely
+because the list is old: a whole list's age is shown on every card as its quiet "listed by ...,
+updated ..." line, and a warning on every card would inform nobody. A steward's check
+(`checked.on`) stays good for PATHWAYS_STALE_AFTER_DAYS from the day it was made. The listing is
+stale when none of its dates is still good. A listing with no date at all is not flagged:
+nothing says it is old, and `provenance.updated_at` shows that the date is unknown.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import msgspec
 from service.contract.documents import Checked, Provenance, SearchHit
 
 DEFAULT_STALE_AFTER_DAYS: Final = 365.0
+FOREVER: Final = datetime.max.replace(tzinfo=UTC)
 
 
 class Freshness(msgspec.Struct, frozen=True, kw_only=True):
@@ -49,13 +53,16 @@ def last_verified(provenances: Iterable[Provenance]) -> datetime | None:
 def good_until(
     provenances: Iterable[Provenance], checked: Checked | None, *, stale_after_days: float
 ) -> datetime | None:
-    """When the listing turns stale: its latest date plus that date's period (None: undated)."""
+    """When the listing turns stale (None: undated; `FOREVER`: in step with its source)."""
     ends = []
     for p in provenances:
         dated = parse_date(p.updated_at)
         if dated is not None:
             days = p.refresh_days if p.refresh_days is not None else stale_after_days
-            ends.append(dated + timedelta(days=days))
+            end = dated + timedelta(days=days)
+            edition = parse_date(p.source_updated_at)
+            # In step with its source's edition: only a newer edition can put it in doubt.
+            ends.append(FOREVER if edition is not None and edition <= end else end)
     checked_on = parse_date(checked.on) if checked is not None else None
     if checked_on is not None:
         # A check covers the whole day it was made on.

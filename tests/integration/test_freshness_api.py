@@ -22,16 +22,28 @@ def hits(client: TestClient[Litestar], **params: str) -> list[dict[str, object]]
     return found
 
 
-def test_old_lists_are_stale_and_recent_ones_are_not(client: TestClient[Litestar]) -> None:
-    # SAMHSA's substance use list was taken on 2020-04-09; the helplines were checked recently.
+def test_a_listing_lagging_its_own_source_is_stale_and_one_in_step_is_not(
+    client: TestClient[Litestar],
+) -> None:
+    # "Manor of Living" was last edited on 2020-01-13 in a feed whose newest edit is
+    # 2022-10-14: more than the feed's two years behind it.
+    meeting = hits(client, q="Manor of Living", kind="meeting")
+    assert meeting
+    assert meeting[0]["name"] == "Manor of Living"
+    assert meeting[0]["stale"] is True
+    one = client.get(f"/v1/resources/{meeting[0]['id']}")
+    assert one.json()["stale"] is True
+    # SAMHSA's substance use list, taken in 2020-21, dates its records 2020-04-09 to 2021-01-09:
+    # old, but within a year of its own newest (its age is on the card's source line).
     treatment = hits(client, q="Mayhill Hospital", kind="treatment")
     assert treatment
-    assert treatment[0]["stale"] is True
+    provenance = treatment[0]["provenance"]
+    assert isinstance(provenance, dict)
+    assert provenance["source_updated_at"] == "2021-01-09"
+    assert treatment[0]["stale"] is False
     helplines = hits(client, kind="helpline")
     assert helplines
     assert {h["stale"] for h in helplines} == {False}
-    one = client.get(f"/v1/resources/{treatment[0]['id']}")
-    assert one.json()["stale"] is True
 
 
 def test_the_setting_is_the_period_of_sources_that_declare_none(
@@ -39,11 +51,11 @@ def test_the_setting_is_the_period_of_sources_that_declare_none(
 ) -> None:
     settings = settings_for(meili_server, seed_index.name, stale_after_days=100_000.0)
     with TestClient(create_app(settings, gazetteer=gazetteer, clock=lambda: NOW)) as client:
-        treatment = hits(client, q="Mayhill Hospital", kind="treatment")
-        assert treatment
-        # SAMHSA's list declares `refresh_days = 365` in seed_data/sources.toml: its own
-        # period wins over the service's default, however long that is.
-        provenance = treatment[0]["provenance"]
+        meeting = hits(client, q="Manor of Living", kind="meeting")
+        assert meeting
+        # The Philadelphia feed declares `refresh_days = 730` in seed_data/sources.toml: its
+        # own period wins over the service's default, however long that is.
+        provenance = meeting[0]["provenance"]
         assert isinstance(provenance, dict)
-        assert provenance["refresh_days"] == 365
-        assert treatment[0]["stale"] is True
+        assert provenance["refresh_days"] == 730
+        assert meeting[0]["stale"] is True

@@ -56,8 +56,8 @@ def test_a_short_link_shows_its_listings_in_order(client: TestClient[Litestar]) 
 
 
 def test_a_shortlist_says_when_a_listing_is_out_of_date(client: TestClient[Litestar]) -> None:
-    # SAMHSA's substance use list was taken on 2020-04-09: past its one-year refresh period.
-    [hit] = client.get("/v1/search", params={"q": "Mayhill Hospital", "kind": "treatment",
+    # Edited on 2020-01-13, more than two years before the newest edit of its feed (2022-10-14).
+    [hit] = client.get("/v1/search", params={"q": "Manor of Living", "kind": "meeting",
                                              "per_page": "1"}).json()["hits"]  # fmt: skip
     assert hit["stale"] is True
     page = client.get(f"/s/{short_code(hit['id'])}").text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import msgspec
 import pytest
 
 from service.contract.documents import Checked, Provenance, SearchHit
@@ -141,3 +142,22 @@ def test_the_newer_of_the_indexed_check_and_a_given_one_counts() -> None:
     assert not hit_is_stale(hit, freshness, now=NOW, checked=newer)
     older = Checked(on="2019-01-01", by="Older")
     assert hit_is_stale(hit, freshness, now=NOW, checked=older)
+
+
+@pytest.mark.parametrize(
+    ("updated_at", "edition", "stale"),
+    [
+        # The seed's Philadelphia feed: its newest edit is 2022-10-14, and meeting feeds
+        # keep a date good for two years.
+        ("2022-09-30", "2022-10-14T22:24:55", False),  # in step with its feed, however old
+        ("2020-11-01", "2022-10-14T22:24:55", False),  # within two years of the feed's newest
+        ("2019-06-01", "2022-10-14T22:24:55", True),  # lagging its own feed by three years
+        ("2019-06-01", None, True),  # no edition known: counted to now
+        ("2026-06-01", None, False),
+    ],
+)
+def test_a_date_is_counted_to_its_sources_newest(
+    updated_at: str, edition: str | None, stale: bool
+) -> None:
+    p = msgspec.structs.replace(provenance(updated_at, refresh_days=730), source_updated_at=edition)
+    assert is_stale([p], now=NOW, stale_after_days=365) == stale

@@ -7,7 +7,7 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from indexer.load import load_sources, read_sources_file
+from indexer.load import load_sources, newest_date, read_sources_file
 from indexer.records import SourceLoadError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,3 +42,21 @@ def test_a_period_must_be_a_positive_number_of_days(tmp_path: Path) -> None:
     (tmp_path / "sources.toml").write_text(text)
     with pytest.raises(SourceLoadError, match="refresh_days"):
         read_sources_file(tmp_path / "sources.toml")
+
+
+def test_loaded_documents_carry_their_sources_newest_date() -> None:
+    # The real Philadelphia feed: its newest edit, on every one of its meetings.
+    (loaded,), _ = load_sources([SOURCES["aasepia"]], SEED)
+    assert {d.provenance.source_updated_at for d in loaded.documents} == {"2022-10-14T22:24:55"}
+
+
+@pytest.mark.parametrize(
+    ("values", "newest"),
+    [
+        (["2020-04-09", "2022-10-14 01:55:57", None, "not a date"], "2022-10-14 01:55:57"),
+        (["2021-01-01T00:00:00Z", "2020-12-31"], "2021-01-01T00:00:00Z"),
+        ([None, ""], None),
+    ],
+)
+def test_newest_date(values: list[str | None], newest: str | None) -> None:
+    assert newest_date(values) == newest
