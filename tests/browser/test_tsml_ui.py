@@ -121,7 +121,7 @@ async def test_tsml_ui_lists_online_meetings_of_our_feed(
     browser: Browser, app_site: Site, intergroup_site: Site
 ) -> None:
     page, _ = await tsml_page(browser, app_site, intergroup_site)
-    await page.goto(f"{intergroup_site.origin}/meetings.html#/?type=online")
+    await page.goto(f"{intergroup_site.origin}/meetings.html#/?type=online&search=Shoulder")
     rows = page.locator("#tsml-ui table tbody tr")
     await expect(rows.first).to_be_visible(timeout=30_000)
     await expect(page.locator("#tsml-ui")).to_contain_text("Shoulder to Shoulder Group")
