@@ -50,7 +50,7 @@ from service.search.query import (
     online_asked,
     place_clause,
 )
-from service.search.soonest import soonest_search
+from service.search.soonest import SlotPick, soonest_search, whole
 from service.search.timed import indexed_zones
 
 FIRST_STAGE_M: Final = 5000.0
@@ -354,11 +354,11 @@ class PlaceSearch:
         """Meilisearch's own distance sort over the circle (exact cells when known)."""
         return await self.index.search(self.body(local))
 
-    async def soonest(self, at: datetime) -> MeiliSearchResult:
+    async def soonest(self, at: datetime, slots: SlotPick = whole) -> MeiliSearchResult:
         """The exact circle's results by time ahead of `at`: open now, then starting soonest."""
         body = self.body(await self.exact_local())
         zones = await indexed_zones(self.index)
-        return await soonest_search(self.index, body, at=at, zones=zones)
+        return await soonest_search(self.index, body, at=at, zones=zones, slots=slots)
 
 
 async def place_results(
@@ -370,6 +370,7 @@ async def place_results(
     extra: Sequence[str],
     caches: PlaceCaches,
     at: datetime | None = None,
+    slots: SlotPick = whole,
 ) -> MeiliSearchResult:
     """A search near a place: staged nearest-first when sorting by distance (with or without
     text); soonest first from `at` when asked; otherwise Meilisearch's relevance over the
@@ -378,5 +379,5 @@ async def place_results(
     if params.sort == "distance":
         return await search.run()
     if params.sort == "soonest" and at is not None:
-        return await search.soonest(at)
+        return await search.soonest(at, slots)
     return await search.fallback(await search.exact_local())

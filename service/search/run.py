@@ -30,7 +30,7 @@ from service.search.nearby import PlaceCaches, place_results
 from service.search.query import Limits, SearchParams, build_search_body, facets_by_param
 from service.search.request import SearchRequest, validated
 from service.search.result_cache import ResultCache
-from service.search.timed import schedule_search, time_clauses, with_occurrences
+from service.search.timed import asked, schedule_search, time_clauses, with_occurrences
 from service.search.understanding import Understanding
 
 API_PER_PAGE: Final = 20
@@ -303,6 +303,7 @@ async def _results(
             extra=clauses,
             caches=places,
             at=time_filter.at,
+            slots=asked(time_filter),
         )
         result = msgspec.structs.replace(placed, hits=with_distances(placed.hits, origin))
     else:

@@ -8,23 +8,33 @@ The tiers' counts (and the facets) come from parallel requests, the page is cut 
 tiers in order, and the page's hits are ordered by their exact next start. So the order is
 exact across pages between tiers, and within a tier Meilisearch's relevance order decides
 which hits fall on which page. Totals and facets are those of the whole filtered search.
+When the search asks for days or hours ("this evening"), a page is ordered by the next of the
+times asked for (`slots`), the time its cards show; the tiers count any of a meeting's weekly
+times, so across pages a meeting with another time sooner may come a tier early.
 """
 
 from __future__ import annotations
 
 import asyncio
 import math
+from collections.abc import Callable
 from datetime import datetime
 from itertools import pairwise
 from typing import Any, Final
 
-from service.contract.documents import SearchHit
+from service.contract.documents import Schedule, SearchHit
 from service.schedules.filters import open_now_clause, starts_within_clause
 from service.schedules.weekly import in_progress, next_occurrence
 from service.search.client import MeiliSearchResult, SearchIndex
 
 TIER_EDGES_MIN: Final = (15, 30, 60, 120, 240, 480, 1440)
 _LAST: Final = float("inf")
+SlotPick = Callable[[Schedule | None], Schedule | None]
+
+
+def whole(schedule: Schedule | None) -> Schedule | None:
+    """Every weekly time of the schedule (no days or hours asked)."""
+    return schedule
 
 
 def tier_filters(at: datetime, zones: tuple[str, ...]) -> list[str]:
@@ -40,11 +50,13 @@ def tier_filters(at: datetime, zones: tuple[str, ...]) -> list[str]:
     return tiers
 
 
-def soonest_key(hit: SearchHit, at: datetime) -> float:
-    """Minutes until the hit is next on: 0 when open, infinity without times or zone."""
-    if in_progress(hit.schedule, at):
+def soonest_key(hit: SearchHit, at: datetime, slots: SlotPick = whole) -> float:
+    """Minutes until the hit is next on (at the times `slots` keeps): 0 when open, infinity
+    without times or zone."""
+    schedule = slots(hit.schedule)
+    if in_progress(schedule, at):
         return 0.0
-    when = next_occurrence(hit.schedule, at)
+    when = next_occurrence(schedule, at)
     return (when - at).total_seconds() / 60 if when is not None else _LAST
 
 
@@ -54,6 +66,7 @@ async def soonest_search(
     *,
     at: datetime,
     zones: tuple[str, ...],
+    slots: SlotPick = whole,
 ) -> MeiliSearchResult:
     """One page of `body`'s search ordered soonest first, with its total and facets."""
     page, per_page = int(body["page"]), int(body["hitsPerPage"])
@@ -77,7 +90,11 @@ async def soonest_search(
             )
         position += result.totalHits
     parts = await asyncio.gather(*(search_index.search(query) for query in slices))
-    hits = [hit for part in parts for hit in sorted(part.hits, key=lambda h: soonest_key(h, at))]
+    # One sort over the page: the tiers' slices are in order already for every weekly time,
+    # and this also orders a page by the times asked for.
+    hits = sorted(
+        (hit for part in parts for hit in part.hits), key=lambda h: soonest_key(h, at, slots)
+    )
     return MeiliSearchResult(
         hits=hits,
         totalHits=summary.totalHits,

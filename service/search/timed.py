@@ -17,7 +17,7 @@ from service.schedules.filters import (
 from service.schedules.params import TimeFilter
 from service.schedules.weekly import in_progress, is_known_zone, next_occurrence
 from service.search.client import MeiliSearchResult, SearchIndex
-from service.search.soonest import soonest_search
+from service.search.soonest import SlotPick, soonest_search
 
 
 async def indexed_zones(search_index: SearchIndex) -> tuple[str, ...]:
@@ -41,8 +41,15 @@ async def schedule_search(
     zones = await indexed_zones(search_index) if soonest or needs_zones(time_filter) else ()
     body = {**body, "filter": [*body["filter"], *time_filter_clauses(time_filter, zones)]}
     if soonest:
-        return await soonest_search(search_index, body, at=time_filter.at, zones=zones)
+        return await soonest_search(
+            search_index, body, at=time_filter.at, zones=zones, slots=asked(time_filter)
+        )
     return await search_index.search(body)
+
+
+def asked(time_filter: TimeFilter) -> SlotPick:
+    """The weekly times the filter's days and hours ask for (service/schedules/filters.py)."""
+    return lambda schedule: asked_slots(schedule, time_filter)
 
 
 def with_occurrences(hits: list[SearchHit], time_filter: TimeFilter) -> list[SearchHit]:

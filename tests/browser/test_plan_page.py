@@ -45,7 +45,7 @@ async def test_without_javascript_one_form_posts_the_answers(
     await page.get_by_role("button", name="Make my plan").click()
     await expect(page.locator("#plan-title")).to_have_text("Your plan")
     await expect(page.locator("#title-talk_now")).to_have_text("Someone to talk to now")
-    await expect(page.locator("#section-peer .pick").first).to_be_visible()
+    await expect(page.locator("#section-peer .plan-pick").first).to_be_visible()
     # The answers travelled in the body, never in a URL.
     assert page.url == app_site.origin + "/plan"
     assert _posted(sent)
@@ -97,7 +97,7 @@ async def test_phone_with_javascript_one_question_per_screen(
     await _step_through(page, skip=skip, next_=next_)
     await page.get_by_role("button", name=submit).click()
     await expect(page.locator("#title-talk_now")).to_have_text(talk)
-    await expect(page.locator("#section-peer .pick").first).to_be_visible()
+    await expect(page.locator("#section-peer .plan-pick").first).to_be_visible()
     assert await axe_violations(page) == []
     await visit.context.close()
 
@@ -119,6 +119,11 @@ async def test_a_shared_link_reopens_the_plan_from_its_fragment(
     assert all("alcohol" not in r.url.split("#")[0] for r in sent)
     assert _posted(sent)
     await expect(page.locator("#plan-print")).to_be_visible()
+    # Printed, the picks stay and the buttons go.
+    await page.emulate_media(media="print")
+    await expect(page.locator("#section-peer .plan-pick").first).to_be_visible()
+    await expect(page.locator("#plan-print")).to_be_hidden()
+    await page.emulate_media(media="screen")
     # The calendar link names listings, never an answer; the text message holds the plan.
     calendar = await page.locator("#plan-calendar").get_attribute("href")
     assert calendar is not None

@@ -11,6 +11,8 @@ from playwright.async_api import Browser, expect
 from tests.browser.conftest import Site, open_visit
 
 SEARCH = "/?near=19103&kind=meeting&language=es"
+# Enough listings for two pages and for ten ticks.
+WIDE = "/?near=19103&kind=meeting"
 
 
 async def test_pick_results_into_a_shortlist_link_print_and_text(
@@ -151,7 +153,7 @@ async def test_ticks_are_kept_in_the_url_without_javascript(
 ) -> None:
     visit = await open_visit(browser, java_script_enabled=False)
     page = visit.page
-    await page.goto(app_site.origin + SEARCH)
+    await page.goto(app_site.origin + WIDE)
     bar = page.locator("#shortlist-link")
     await expect(bar).to_be_hidden()
     cards = page.locator("article.card")
@@ -191,7 +193,7 @@ async def test_a_link_for_ten_listings_is_under_120_characters(
 ) -> None:
     visit = await open_visit(browser)
     page = visit.page
-    await page.goto(app_site.origin + SEARCH)
+    await page.goto(app_site.origin + WIDE)
     boxes = page.locator("input.pick-box")
     await expect(boxes).to_have_count(10)
     for i in range(10):
