@@ -28,7 +28,15 @@ import msgspec
 
 from bench import report
 from bench.corpus import load_places, seed_documents, spread, write_ndjson, write_seed_files
-from bench.queries import Query, query_mix, sample_zips, unique_place_queries
+from bench.queries import (
+    Query,
+    mixed_place_queries,
+    query_mix,
+    repeat_shares,
+    sample_zips,
+    unique_place_queries,
+)
+from bench.step_costs import measure as measure_steps
 from bench.wrk import run_load
 from meili_local import binary_cache_dir, find_or_install_binary
 from meili_local.server import ManagedMeilisearch, free_port
@@ -311,12 +319,26 @@ def main(argv: list[str] | None = None) -> int:
                 duration_s=args.duration,
                 one_conn_queries=unique[split:],
             )
+            # Places drawn by population recur often, whole questions rarely.
+            mix_zips = sample_zips(places, count=2_000, seed=21)
+            mixed = mixed_place_queries(mix_zips, count=6_000)
+            figures.mix_repeats = repeat_shares(mixed)
+            figures.loads["place_mix"] = load_pair(
+                server,
+                api,
+                uncached,
+                mixed,
+                connections=args.connections,
+                duration_s=args.duration,
+                one_conn_queries=mixed_place_queries(mix_zips, count=1_000, seed=23),
+            )
             # The same questions again, now answered from the cache.
             figures.cached_agreement = report.check_agreement(
                 server, api.url, checked, index=API_INDEX
             )
             figures.api_peak_rss_mb = peak_rss_mb(api.pid)
             figures.uncached_peak_rss_mb = peak_rss_mb(uncached.pid)
+            figures.steps = measure_steps(uncached.url)
         finally:
             for running in (api, uncached):
                 running.process.terminate()
