@@ -224,3 +224,50 @@ def unique_place_queries(zips: Sequence[SampledZip], *, seed: int = 13) -> list[
         pairs = [*near, *rng.choice(PLACE_FILTERS), ("facets", "none")]
         queries.append(make_query("place_unique", pairs, place=(z.origin, z.state)))
     return queries
+
+
+# A filter a visitor adds to the kind, drawn from the vocabulary; most searches add none.
+MIX_EXTRA_PARAMS: Final = ("need", "language", "attendance", "cost", "community")
+MIX_EXTRA_SHARE: Final = 0.4
+
+
+def _mix_filters(rng: random.Random) -> list[tuple[str, str]]:
+    """A kind, and sometimes one more filter, from the contract's vocabularies."""
+    fields = {f.param: f.vocabulary for f in FILTER_FIELDS}
+    pairs = [("kind", rng.choice(fields["kind"].ordered_codes()))]
+    if rng.random() < MIX_EXTRA_SHARE:
+        param = rng.choice(MIX_EXTRA_PARAMS)
+        pairs.append((param, rng.choice(fields[param].ordered_codes())))
+    return pairs
+
+
+def mixed_place_queries(zips: Sequence[SampledZip], *, count: int, seed: int = 17) -> list[Query]:
+    """A stream as a national directory sees it: ZIPs drawn by population (`zips` is such a
+    sample, with repeats), so places recur often, each with a kind and sometimes one more
+    filter from the vocabulary and a later page, so whole questions recur rarely."""
+    rng = random.Random(seed)
+    queries: list[Query] = []
+    for _ in range(count):
+        z = rng.choice(zips)
+        near = [("near", z.zip5), ("radius_km", f"{RADIUS_KM:g}"), ("sort", "distance")]
+        pairs = [*near, *_mix_filters(rng)]
+        if rng.random() < 0.15:
+            pairs.append(("page", "2"))
+        pairs.append(("facets", "none"))
+        queries.append(make_query("place_mix", pairs, place=(z.origin, z.state)))
+    return queries
+
+
+def repeat_shares(queries: Sequence[Query]) -> tuple[float, float]:
+    """Of a stream, the share of searches whose place was asked before, and whose whole
+    question was."""
+    places: set[str] = set()
+    questions: set[str] = set()
+    place_repeats = question_repeats = 0
+    for q in queries:
+        near = q.api_path.split("near=", 1)[1].split("&", 1)[0]
+        place_repeats += near in places
+        question_repeats += q.api_path in questions
+        places.add(near)
+        questions.add(q.api_path)
+    return place_repeats / len(queries), question_repeats / len(queries)

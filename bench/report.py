@@ -12,6 +12,8 @@ from typing import Any
 import httpx
 
 from bench.queries import Query
+from bench.step_costs import StepCosts
+from bench.step_costs import render as render_steps
 from bench.wrk import LoadResult
 from meili_local.server import ManagedMeilisearch
 from service.search.query import facets_by_param
@@ -77,6 +79,9 @@ class Figures:
     cached_agreement: Agreement = field(default_factory=Agreement)
     machine: dict[str, str] = field(default_factory=dict)
     platform: str = ""
+    # Of the place_mix stream: searches whose place, and whose whole question, came before.
+    mix_repeats: tuple[float, float] = (0.0, 0.0)
+    steps: StepCosts | None = None
 
 
 def _difference(api: dict[str, Any], direct: dict[str, Any]) -> str | None:
@@ -250,7 +255,10 @@ def render(f: Figures) -> str:
         "query), through the API as it runs by default (with its result cache, service/search/result_cache.py,",
         "which answers only for the index version read after the search arrived), and through a",
         "second API process with the cache turned off (`PATHWAYS_RESULT_CACHE_ENTRIES=0`). Groups",
-        "replay their questions round-robin, so most are repeats; `place_unique` never repeats one.",
+        "replay their questions round-robin, so most are repeats; `place_unique` never repeats one;",
+        "`place_mix` is a stream of ZIP codes drawn by population with a kind and sometimes one more",
+        f"filter or page 2 from the vocabulary: {100 * f.mix_repeats[0]:.0f} % of its searches are near "
+        f"a place asked before, {100 * f.mix_repeats[1]:.0f} % repeat a whole question.",
         "",
         "| group | direct req/s | direct latency | errors | API req/s | API latency | errors "
         "| API/direct | answered from cache | API no cache req/s | latency | errors | no cache/direct |",
@@ -275,6 +283,7 @@ def render(f: Figures) -> str:
         "",
         "Where the time goes, what the targets miss and why: [PROFILE.md](PROFILE.md).",
         "",
+        *render_steps(f.steps),
         "## Same answers",
         "",
         *_agreement("Before the load (computed)", f.agreement),

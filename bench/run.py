@@ -28,7 +28,15 @@ import msgspec
 
 from bench import report
 from bench.corpus import load_places, seed_documents, spread, write_ndjson, write_seed_files
-from bench.queries import Query, query_mix, sample_zips, unique_place_queries
+from bench.queries import (
+    Query,
+    mixed_place_queries,
+    query_mix,
+    repeat_shares,
+    sample_zips,
+    unique_place_queries,
+)
+from bench.step_costs import measure as measure_steps
 from bench.wrk import run_load
 from meili_local import binary_cache_dir, find_or_install_binary
 from meili_local.server import ManagedMeilisearch, free_port
@@ -61,23 +69,34 @@ def _wait(client: httpx.Client, response: httpx.Response) -> None:
         time.sleep(0.05)
 
 
-def ingest_raw(server: ManagedMeilisearch, ndjson: Path, *, chunk_docs: int = 50_000) -> float:
+def ingest_raw(server: ManagedMeilisearch, ndjson: Path, *, chunk_bytes: int = 64_000_000) -> float:
     """Seconds for Meilisearch to ingest the prepared NDJSON with our index settings."""
     with _client(server) as client:
         _wait(client, client.post("/indexes", json={"uid": RAW_INDEX, "primaryKey": "id"}))
         _wait(
             client, client.patch(f"/indexes/{RAW_INDEX}/settings", json=INDEX_SETTINGS.to_meili())
         )
-        lines = ndjson.read_bytes().splitlines(keepends=True)
+        # Chunks stay well under Meilisearch's 100 MB payload limit: past it the server stops
+        # reading the body and the upload hangs (the corpus is about 520 MB).
+        chunks: list[bytes] = []
+        current: list[bytes] = []
+        size = 0
+        for line in ndjson.read_bytes().splitlines(keepends=True):
+            if size + len(line) > chunk_bytes and current:
+                chunks.append(b"".join(current))
+                current, size = [], 0
+            current.append(line)
+            size += len(line)
+        if current:
+            chunks.append(b"".join(current))
         started = time.perf_counter()
-        # Chunks stay under Meilisearch's 100 MB payload limit.
         responses = [
             client.post(
                 f"/indexes/{RAW_INDEX}/documents",
-                content=b"".join(lines[i : i + chunk_docs]),
+                content=chunk,
                 headers={"Content-Type": "application/x-ndjson"},
             )
-            for i in range(0, len(lines), chunk_docs)
+            for chunk in chunks
         ]
         for response in responses:
             _wait(client, response)
@@ -311,12 +330,26 @@ def main(argv: list[str] | None = None) -> int:
                 duration_s=args.duration,
                 one_conn_queries=unique[split:],
             )
+            # Places drawn by population recur often, whole questions rarely.
+            mix_zips = sample_zips(places, count=2_000, seed=21)
+            mixed = mixed_place_queries(mix_zips, count=6_000)
+            figures.mix_repeats = repeat_shares(mixed)
+            figures.loads["place_mix"] = load_pair(
+                server,
+                api,
+                uncached,
+                mixed,
+                connections=args.connections,
+                duration_s=args.duration,
+                one_conn_queries=mixed_place_queries(mix_zips, count=1_000, seed=23),
+            )
             # The same questions again, now answered from the cache.
             figures.cached_agreement = report.check_agreement(
                 server, api.url, checked, index=API_INDEX
             )
             figures.api_peak_rss_mb = peak_rss_mb(api.pid)
             figures.uncached_peak_rss_mb = peak_rss_mb(uncached.pid)
+            figures.steps = measure_steps(uncached.url)
         finally:
             for running in (api, uncached):
                 running.process.terminate()

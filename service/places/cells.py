@@ -20,7 +20,7 @@ import msgspec
 import numpy as np
 import numpy.typing as npt
 
-from service.places.units import EARTH_RADIUS_M, M_PER_DEG, distance_m, distances_m
+from service.places.units import EARTH_RADIUS_M, M_PER_DEG, distance_m
 
 # Level 0 cells are 0.01 degree square (about 1.1 km by 0.85 km at 40 N); each level up
 # groups 2 x 2 cells of the one below (2 fits a circle more tightly than 4: half the cells).
@@ -77,15 +77,38 @@ def _classify(
     span = FACTOR**level
     lat0, lat1 = rows * span / CELLS_PER_DEG, (rows + 1) * span / CELLS_PER_DEG
     lng0, lng1 = cols * span / CELLS_PER_DEG, (cols + 1) * span / CELLS_PER_DEG
-    # On a sphere the farthest point of a lat/lng rectangle from a point is a corner.
-    farthest = np.maximum.reduce(
-        [distances_m(center, la, ln) for la in (lat0, lat1) for ln in (lng0, lng1)]
+    # The haversine split into its latitude and longitude terms, so that a cell's four
+    # corners share them: the cosines of a row's edges serve both of its corners.
+    phi1, lambda1 = math.radians(center[0]), math.radians(center[1])
+    cos_phi1 = math.cos(phi1)
+
+    def lat_terms(lat: Array) -> tuple[Array, Array]:
+        phi2 = np.radians(lat)
+        return (1.0 - np.cos(phi2 - phi1)) / 2.0, cos_phi1 * np.cos(phi2)
+
+    def lng_term(lng: Array) -> Array:
+        result: Array = (1.0 - np.cos(np.radians(lng) - lambda1)) / 2.0
+        return result
+
+    (hav0, scale0), (hav1, scale1) = lat_terms(lat0), lat_terms(lat1)
+    west, east = lng_term(lng0), lng_term(lng1)
+    # On a sphere the farthest point of a lat/lng rectangle from a point is a corner; the
+    # distance grows with the haversine, so the largest one is the farthest corner's.
+    farthest_hav = np.maximum.reduce(
+        [hav0 + scale0 * west, hav0 + scale0 * east, hav1 + scale1 * west, hav1 + scale1 * east]
     )
-    inside = farthest < radius_m - MARGIN_M
-    nearest = distances_m(center, np.clip(center[0], lat0, lat1), np.clip(center[1], lng0, lng1))
+    inside = _metres(farthest_hav) < radius_m - MARGIN_M
+    hav_n, scale_n = lat_terms(np.clip(center[0], lat0, lat1))
+    nearest = _metres(hav_n + scale_n * lng_term(np.clip(center[1], lng0, lng1)))
     # The clamped point is not quite the nearest on a sphere: keep a relative margin.
     outside = nearest > radius_m * 1.005 + MARGIN_M
     return inside, ~inside & ~outside
+
+
+def _metres(hav: Array) -> Array:
+    """Distances on the sphere from haversines (as units.distances_m ends)."""
+    result: Array = 2.0 * EARTH_RADIUS_M * np.arcsin(np.sqrt(hav))
+    return result
 
 
 def _start_level(radius_m: float) -> int:

@@ -90,15 +90,40 @@ def in_clause(attribute: str, values: Sequence[str]) -> str:
     return f"{attribute} IN [{', '.join(quote_value(v) for v in values)}]"
 
 
-class CircleCells(msgspec.Struct, frozen=True, kw_only=True):
-    """A circle's cover as the filter clauses the search sends, built once per circle."""
+def cells_values(cells: Sequence[str]) -> str:
+    """The quoted, comma-separated values of cell ids for an `IN [...]` clause.
 
-    # `geo_cells IN [...]` of the cells wholly inside; None when there are none.
-    interior: str | None
+    Cell ids are built from integers (places/cells.py `cell_id`: digits, '-' and ':'), so
+    there is nothing for quote_value to escape; quoting them directly saves its two
+    replacements per cell, several hundred per circle.
+    """
+    return ", ".join([f'"{cell}"' for cell in cells])
+
+
+class CircleCells(msgspec.Struct, frozen=True, kw_only=True):
+    """A circle's cover as the values of the filter clauses the search sends, built once per
+    circle; the clauses themselves are put together when asked (one join, no quoting)."""
+
+    # Of the cells wholly inside; "" when there are none.
+    interior_values: str
     # Of the cells on the edge, whose points are measured one by one.
-    boundary: str
-    # Of both: every point within the circle is in one of these cells.
-    whole: str
+    boundary_values: str
+
+    @property
+    def interior(self) -> str | None:
+        """`geo_cells IN [...]` of the cells wholly inside; None when there are none."""
+        return f"{GEO_CELLS} IN [{self.interior_values}]" if self.interior_values else None
+
+    @property
+    def boundary(self) -> str:
+        """`geo_cells IN [...]` of the cells on the edge."""
+        return f"{GEO_CELLS} IN [{self.boundary_values}]"
+
+    @property
+    def whole(self) -> str:
+        """Of both: every point within the circle is in one of these cells."""
+        values = ", ".join(v for v in (self.interior_values, self.boundary_values) if v)
+        return f"{GEO_CELLS} IN [{values}]"
 
 
 def circle_cells(center: tuple[float, float], radius_m: float) -> CircleCells | None:
@@ -107,9 +132,8 @@ def circle_cells(center: tuple[float, float], radius_m: float) -> CircleCells | 
     if found is None:
         return None
     return CircleCells(
-        interior=in_clause(GEO_CELLS, found.interior) if found.interior else None,
-        boundary=in_clause(GEO_CELLS, found.boundary),
-        whole=in_clause(GEO_CELLS, found.interior + found.boundary),
+        interior_values=cells_values(found.interior),
+        boundary_values=cells_values(found.boundary),
     )
 
 
