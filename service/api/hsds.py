@@ -20,10 +20,11 @@ import uuid
 from typing import Annotated, Any, Final
 
 import msgspec
-from litestar import Request, get
+from litestar import MediaType, Request, get
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
+from litestar.response import Redirect
 
 from service.contract.documents import SearchHit
 from service.errors import BadParameterError, ResourceNotFoundError
@@ -40,6 +41,7 @@ from service.formats.hsds import page as hsds_page
 from service.formats.hsds_models import ApiInfo, Page, Service, ServiceSummary
 from service.formats.hsds_taxonomy import TERMS_BY_ID
 from service.http.dependencies import search_request_dependency
+from service.http.moved import MOVED_STATUS
 from service.schedules.params import Clock
 from service.search.client import SearchIndex
 from service.search.deadline import background, within_deadline
@@ -124,8 +126,24 @@ async def hsds_service(
     )
     hit = await search_index.get_document(doc_id) if doc_id else None
     if hit is None:
+        new_id = await search_index.successor_id(doc_id) if doc_id else None
+        if new_id is not None:
+            # A listing merged into another (one per meeting): its old id, or the UUID of it.
+            named = service_id(new_id) if _is_uuid(hsds_id) else new_id
+            query = request.url.query
+            target = f"/hsds/services/{named}" + (f"?{query}" if query else "")
+            moved = Redirect(target, status_code=MOVED_STATUS, media_type=MediaType.TEXT)
+            return moved  # type: ignore[return-value]
         raise ResourceNotFoundError(f"No service has the id {hsds_id[:100]!r}.")
     return full_service(hit, now=clock())
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _refuse_unsupported(request: Request[Any, Any, Any], format: str | None) -> None:
@@ -243,9 +261,10 @@ def _failed(task: asyncio.Task[dict[str, str]]) -> bool:
 
 
 async def _build(search_index: SearchIndex) -> dict[str, str]:
-    ids = await search_index.all_ids()
-    # ~50k UUID 5s (SHA-1) take a few hundred ms: off the event loop.
-    return await asyncio.to_thread(_by_hsds_id, ids)
+    ids, merged = await asyncio.gather(search_index.all_ids(), search_index.merged_ids())
+    # ~50k UUID 5s (SHA-1) take a few hundred ms: off the event loop. The ids merged into
+    # another document map too, so a saved link to one is sent on to its listing.
+    return await asyncio.to_thread(_by_hsds_id, [*merged, *ids])
 
 
 def _by_hsds_id(ids: list[str]) -> dict[str, str]:

@@ -96,9 +96,10 @@ class DocumentsPage(msgspec.Struct, kw_only=True):
 
 
 class DocumentId(msgspec.Struct, kw_only=True):
-    """A document reduced to its id."""
+    """A document reduced to its id (and, when asked for, the ids merged into it)."""
 
     id: str
+    former_ids: list[str] = msgspec.field(default_factory=list)
 
 
 class DocumentIdsPage(msgspec.Struct, kw_only=True):
@@ -413,6 +414,33 @@ class SearchIndex:
             ids.extend(doc.id for doc in page.results)
             if not page.results or len(ids) >= page.total:
                 return ids
+
+    async def merged_ids(self, *, page_size: int = 10000) -> dict[str, str]:
+        """Every id merged into another document -> that document's id (`former_ids`)."""
+        merged: dict[str, str] = {}
+        offset = 0
+        while True:
+            body = {
+                "fields": ["id", "former_ids"],
+                "filter": "former_ids EXISTS",
+                "offset": offset,
+                "limit": page_size,
+            }
+            try:
+                raw = await self._request(
+                    "POST", f"/indexes/{self.index_name}/documents/fetch", msgspec.json.encode(body)
+                )
+            except SearchQueryError as exc:
+                # An index built before `former_ids` was filterable holds no former ids.
+                if exc.code == "invalid_document_filter":
+                    return merged
+                raise
+            page = _ids_decoder.decode(raw)
+            for doc in page.results:
+                merged.update(dict.fromkeys(doc.former_ids, doc.id))
+            offset += len(page.results)
+            if not page.results or offset >= page.total:
+                return merged
 
     async def stats(self) -> IndexStats:
         """Document count of the index; raises SearchUnavailableError when it is missing."""

@@ -8,6 +8,7 @@ redirect, and the Meeting Guide feed and the calendar give every weekly time bac
 from __future__ import annotations
 
 import itertools
+import time
 from typing import Any
 
 import msgspec
@@ -18,6 +19,7 @@ from litestar.testing import TestClient
 from indexer.consolidate import group_key
 from indexer.dedupe import fold
 from service.contract.documents import IndexDocument, TimeSlot
+from service.formats.hsds import service_id
 from service.formats.meeting_guide import slug_for
 from service.places.units import distance_m
 
@@ -87,6 +89,7 @@ def test_a_daily_meeting_is_one_resource_with_every_day(client: Client) -> None:
         ("/v1/resources/{}.ics", "/v1/resources/{}.ics", {}),
         ("/v1/resources/{}/calendar.ics", "/v1/resources/{}/calendar.ics", {}),
         ("/r/{}?lang=es", "/r/{}?lang=es", {"Accept": BROWSER}),
+        ("/hsds/services/{}", "/hsds/services/{}", {}),
     ],
 )
 def test_an_old_id_redirects_permanently(
@@ -99,8 +102,30 @@ def test_an_old_id_redirects_permanently(
     assert followed.status_code == 200
 
 
+@pytest.mark.parametrize("old", WYNDMOOR_OLD)
+def test_an_old_hsds_uuid_redirects_to_the_listings(client: Client, old: str) -> None:
+    path = f"/hsds/services/{service_id(old)}"
+    response = client.get(path, follow_redirects=False)
+    for _ in range(20):
+        # The first UUID asked of a new index version builds the map of UUIDs in the
+        # background and may answer 503 (Retry-After) while it does, as a client would see.
+        if response.status_code != 503:
+            break
+        time.sleep(0.5)
+        response = client.get(path, follow_redirects=False)
+    assert response.status_code == 308, response.text
+    assert response.headers["location"] == f"/hsds/services/{service_id(WYNDMOOR)}"
+    assert client.get(response.headers["location"]).json()["id"] == service_id(WYNDMOOR)
+
+
 @pytest.mark.parametrize(
-    "path", ["/v1/resources/no-such-id", "/v1/resources/no-such-id.ics", "/r/no-such-id"]
+    "path",
+    [
+        "/hsds/services/no-such-id",
+        "/v1/resources/no-such-id",
+        "/v1/resources/no-such-id.ics",
+        "/r/no-such-id",
+    ],
 )
 def test_an_unknown_id_is_still_404(client: Client, path: str) -> None:
     assert client.get(path, follow_redirects=False).status_code == 404
