@@ -293,13 +293,22 @@ class Shortlist(msgspec.Struct, frozen=True, kw_only=True):
     link: str
 
 
+async def _listing_or_successor(index: SearchIndex, resource_id: str) -> SearchHit | None:
+    """The listing of an id, or of the listing it was merged into (one per meeting)."""
+    hit = await index.get_document(resource_id)
+    if hit is not None:
+        return hit
+    new_id = await index.successor_id(resource_id)
+    return await index.get_document(new_id) if new_id is not None else None
+
+
 async def _shortlist(request: AnyRequest, deps: SearchDeps, path_codes: str = "") -> Shortlist:
     who = visitor(request)
     codes, bad_codes = shortlist_codes([path_codes, *request.query_params.getall("s", [])])
     # Links made before short codes name the ids themselves: they keep working.
     ids, bad_ids = shortlist_ids(request.query_params.getall("ids", []))
     found = await hits_by_code(deps.index, codes)
-    by_id = await asyncio.gather(*(deps.index.get_document(i) for i in ids))
+    by_id = await asyncio.gather(*(_listing_or_successor(deps.index, i) for i in ids))
     hits = list({h.id: h for h in [*found, *(h for h in by_id if h is not None)]}.values())
     hits = hits[:MAX_SHORTLIST]
     now = deps.clock()

@@ -153,3 +153,13 @@ def test_the_calendar_repeats_weekly_on_every_day(client: Client) -> None:
     # One start time and length: one weekly event on all seven days.
     assert text.count("BEGIN:VEVENT") == 1
     assert "RRULE:FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR,SA,SU" in text
+
+
+def test_a_shortlist_link_with_an_old_id_shows_its_listing(client: Client) -> None:
+    page = client.get(
+        "/shortlist", params={"ids": ",".join(WYNDMOOR_OLD)}, headers={"Accept": BROWSER}
+    )
+    assert page.status_code == 200
+    # Both old ids name the one meeting: one card.
+    assert page.text.count(f'aria-labelledby="r-{WYNDMOOR}"') == 1
+    assert page.text.count('<article class="card"') == 1
